@@ -1,0 +1,1 @@
+"""The example host project that installs ue_store."""

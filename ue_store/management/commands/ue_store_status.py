@@ -1,0 +1,94 @@
+"""Print the store's readiness, schema version and a row count per entity."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError, connections
+
+from ue_store.postgres.readiness import check_readiness, read_schema_version
+
+
+class Command(BaseCommand):
+    help = (
+        "Print readiness, the applied and expected migration heads, and a row "
+        "count per ue_store entity. Exits with status 1 when not ready."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--json", action="store_true", help="print the report as one JSON object"
+        )
+        parser.add_argument(
+            "--database", default="default", help="database alias (default: default)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = build_report(options["database"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2, sort_keys=True))
+        else:
+            self.stdout.write(render_text(report))
+        if not report["ready"]:
+            raise SystemExit(1)
+
+
+def build_report(using: str) -> dict[str, Any]:
+    readiness = check_readiness(using)
+    report: dict[str, Any] = {
+        "ready": readiness.ready,
+        "checks": [
+            {"name": check.name, "ok": check.ok, "reason": check.reason}
+            for check in readiness.checks
+        ],
+        "schema": None,
+        "counts": None,
+    }
+    if not readiness.ready:
+        return report
+    version = read_schema_version(using)
+    report["schema"] = {
+        "applied": list(version.applied),
+        "expected": list(version.expected),
+    }
+    report["counts"] = count_rows(using)
+    return report
+
+
+def count_rows(using: str) -> dict[str, int] | None:
+    """Count the rows of every ue_store model in one statement."""
+    connection = connections[using]
+    models = list(apps.get_app_config("ue_store").get_models())
+    if not models:
+        return {}
+    quote = connection.ops.quote_name
+    selects = [
+        f"SELECT %s, count(*) FROM {quote(model._meta.db_table)}" for model in models
+    ]
+    labels = [str(model._meta.verbose_name_plural) for model in models]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), labels)
+            rows = cursor.fetchall()
+    except DatabaseError:
+        return None
+    return {str(label): int(count) for label, count in rows}
+
+
+def render_text(report: dict[str, Any]) -> str:
+    lines = [f"ready: {'yes' if report['ready'] else 'no'}"]
+    for check in report["checks"]:
+        mark = "ok" if check["ok"] else "FAIL"
+        lines.append(f"  {check['name']}: {mark} - {check['reason']}")
+    if report["schema"]:
+        lines.append(f"schema applied:  {', '.join(report['schema']['applied'])}")
+        lines.append(f"schema expected: {', '.join(report['schema']['expected'])}")
+    if report["counts"] is not None:
+        lines.append("rows:")
+        width = max((len(name) for name in report["counts"]), default=0)
+        for name, count in sorted(report["counts"].items()):
+            lines.append(f"  {name.ljust(width)}  {count}")
+    return "\n".join(lines)
