@@ -33,6 +33,16 @@ from .entities import (
 #: Version of the outbox payload layout, sent in every event's headers.
 PAYLOAD_SCHEMA_VERSION = 1
 
+#: The verbs of audit actions and event types. ``deleted`` covers every
+#: removal: bindings.delete, identities.unlink, profiles.unset and
+#: memberships.remove.
+CREATED = "created"
+UPDATED = "updated"
+DELETED = "deleted"
+LINKED = "linked"  # identities.link
+SEEN = "seen"  # identities.record_sign_in
+SET = "set"  # profiles.set, for a new value and for a replaced one
+
 Record = (
     TenantAccount
     | User

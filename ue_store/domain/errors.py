@@ -8,8 +8,6 @@ logged traceback carries no driver message, SQL text, DSN or DETAIL line.
 
 from __future__ import annotations
 
-from uuid import UUID
-
 
 class UeStoreError(Exception):
     """The store failed to carry out an operation."""
@@ -119,7 +117,7 @@ class DuplicateMembership(Conflict):
 class ConcurrencyConflict(UeStoreError):
     """The record changed since the caller read it: its version moved on."""
 
-    def __init__(self, entity: str, key: UUID, expected_version: int) -> None:
+    def __init__(self, entity: str, key: object, expected_version: int) -> None:
         self.entity = entity
         self.key = key
         self.expected_version = expected_version

@@ -10,15 +10,22 @@ Guarantees that every implementation keeps, and the conformance suite in
 - Everything written in a unit of work, audit records and outbox events
   included, commits when the ``with`` block ends normally, and nothing does
   when it raises. ``uow.nested()`` opens a savepoint: a failure inside it
-  undoes only its own writes and leaves the outer unit usable.
+  undoes only its own writes and leaves the outer unit usable. Opening a
+  second unit while one is open in the same thread raises UeStoreError,
+  because one transaction must never mix two tenants.
 - Each write is atomic on its own: when it raises a domain error, it wrote
   nothing and the unit stays usable.
 - Each successful change writes exactly one audit record and one outbox
-  event. An update that changes nothing writes neither and keeps the version.
+  event, named ``<target>.<verb>`` as ``ue_store.domain.changes`` lists. An
+  update that changes nothing writes neither and keeps the version.
+- A new record's ``updated_at`` equals its ``created_at``; both come from the
+  store's clock, not from the database.
 - Updates take the version the caller read, and raise ConcurrencyConflict
   when the record has moved on.
-- Lists are sorted and paginated with opaque keyset cursors.
-- Every error is a ``ue_store.domain.errors.UeStoreError``.
+- Lists are sorted and paginated with opaque keyset cursors; unless a list
+  says otherwise, the sort key is (created_at, id).
+- Every error is a ``ue_store.domain.errors.UeStoreError``. A store raises
+  SchemaNotReady when its tables are missing or older than the code.
 """
 
 from __future__ import annotations
@@ -354,8 +361,9 @@ class ProfileRepository(Protocol):
     ) -> ProfileValue:
         """Set a user's value, checked against the attribute.
 
-        With ``expected_version``, the stored value must be at that version;
-        without it, the value is set whatever it was.
+        With ``expected_version``, the stored value must be at that version
+        (NotFound when no value is set); without it, the value is set
+        whatever it was. Setting the stored value again changes nothing.
         """
         ...
 
@@ -380,7 +388,11 @@ class ProfileRepository(Protocol):
 
 class GroupRepository(Protocol):
     def create(self, *, name: str, parent_id: UUID | None = None) -> Group:
-        """Create a group; raises DuplicateGroupName under the same parent."""
+        """Create a group; raises DuplicateGroupName under the same parent.
+
+        Names compare exactly, case included. The parent never changes later,
+        so groups can't form a cycle.
+        """
         ...
 
     def get(self, group_id: UUID) -> Group: ...
