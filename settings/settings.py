@@ -19,7 +19,7 @@ env = environ.Env()
 
 
 def _database_url() -> str:
-    url = env.str("DATABASE_URL", default="")
+    url: str = env.str("DATABASE_URL", default="")
     if url:
         return url
     if EMBEDDED_URL_FILE.exists():

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
 
 from ue_store.postgres.readiness import check_readiness, read_schema_version
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(render_text(report))
         if not report["ready"]:
-            raise SystemExit(1)
+            raise CommandError("the store is not ready", returncode=1)
 
 
 def build_report(using: str) -> dict[str, Any]:

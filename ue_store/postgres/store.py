@@ -1,0 +1,224 @@
+"""The PostgreSQL store: units of work over Django database transactions."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+from uuid import UUID
+
+from django.db import DatabaseError, transaction
+
+from ue_store.domain import inputs, rules
+from ue_store.domain.entities import Readiness, SchemaVersion, TenantAccount
+from ue_store.domain.errors import UeStoreError
+
+from .applications import PostgresApplicationRepository, PostgresBindingRepository
+from .base import UnitState
+from .catalog import PostgresCatalogRepository
+from .errors import driver_error_name, translate
+from .groups import PostgresGroupRepository, PostgresMembershipRepository
+from .identities import PostgresExternalIdentityRepository
+from .people import PostgresAccountRepository, PostgresUserRepository
+from .profiles import PostgresProfileRepository
+from .records import PostgresAuditTrail, PostgresOutbox
+from .tenants import PostgresTenantRepository, find_by_slug
+
+logger = logging.getLogger(__name__)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PostgresUnitOfWork:
+    """Reads and writes of one tenant in one database transaction."""
+
+    def __init__(self, state: UnitState) -> None:
+        self._state = state
+        self._tenants = PostgresTenantRepository(state)
+        self._users = PostgresUserRepository(state)
+        self._accounts = PostgresAccountRepository(state)
+        self._identities = PostgresExternalIdentityRepository(state)
+        self._applications = PostgresApplicationRepository(state)
+        self._bindings = PostgresBindingRepository(state)
+        self._catalog = PostgresCatalogRepository(state)
+        self._profiles = PostgresProfileRepository(state)
+        self._groups = PostgresGroupRepository(state)
+        self._memberships = PostgresMembershipRepository(state)
+        self._audit = PostgresAuditTrail(state)
+        self._outbox = PostgresOutbox(state)
+
+    @property
+    def tenant_id(self) -> UUID:
+        return self._state.tenant_id
+
+    @property
+    def tenants(self) -> PostgresTenantRepository:
+        return self._tenants
+
+    @property
+    def users(self) -> PostgresUserRepository:
+        return self._users
+
+    @property
+    def accounts(self) -> PostgresAccountRepository:
+        return self._accounts
+
+    @property
+    def identities(self) -> PostgresExternalIdentityRepository:
+        return self._identities
+
+    @property
+    def applications(self) -> PostgresApplicationRepository:
+        return self._applications
+
+    @property
+    def bindings(self) -> PostgresBindingRepository:
+        return self._bindings
+
+    @property
+    def catalog(self) -> PostgresCatalogRepository:
+        return self._catalog
+
+    @property
+    def profiles(self) -> PostgresProfileRepository:
+        return self._profiles
+
+    @property
+    def groups(self) -> PostgresGroupRepository:
+        return self._groups
+
+    @property
+    def memberships(self) -> PostgresMembershipRepository:
+        return self._memberships
+
+    @property
+    def audit(self) -> PostgresAuditTrail:
+        return self._audit
+
+    @property
+    def outbox(self) -> PostgresOutbox:
+        return self._outbox
+
+    @contextmanager
+    def nested(self) -> Iterator[PostgresUnitOfWork]:
+        """Open a savepoint that undoes only its own writes when an exception ends it.
+
+        Yields this same unit, which stays usable after the savepoint ends.
+        """
+        self._state.ensure_open()
+        with _transaction(self._state.using, is_unit=False):
+            yield self
+
+
+class PostgresStore:
+    """A store that keeps every tenant's records in PostgreSQL through Django.
+
+    Args:
+        using: The Django database alias to run on.
+        clock: Returns the current time, timezone-aware, for every timestamp
+            the store writes. Defaults to ``datetime.now(UTC)``; the database's
+            own clock is never used, so both stores sort alike.
+    """
+
+    def __init__(
+        self, using: str = "default", clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self._using = using
+        self._clock = clock or _utc_now
+        self._local = threading.local()
+
+    @property
+    def using(self) -> str:
+        return self._using
+
+    def unit_of_work(
+        self,
+        tenant_id: UUID,
+        *,
+        actor: str,
+        correlation_id: str | None = None,
+    ) -> AbstractContextManager[PostgresUnitOfWork]:
+        """Open a unit of work bound to one tenant, in one transaction.
+
+        Opening a second unit in a thread that already has one open raises
+        UeStoreError, because it would share the first unit's transaction.
+        Use ``uow.nested()`` for a savepoint instead.
+        """
+        checked_tenant = rules.check_uuid("tenant_id", tenant_id)
+        checked_actor, checked_correlation = inputs.check_unit(actor, correlation_id)
+        return self._open_unit(checked_tenant, checked_actor, checked_correlation)
+
+    @contextmanager
+    def _open_unit(
+        self, tenant_id: UUID, actor: str, correlation_id: str | None
+    ) -> Iterator[PostgresUnitOfWork]:
+        if getattr(self._local, "unit_open", False):
+            raise UeStoreError(
+                "a unit of work is already open in this thread; "
+                "use uow.nested() for a savepoint"
+            )
+        state = UnitState(
+            using=self._using,
+            tenant_id=tenant_id,
+            actor=actor,
+            correlation_id=correlation_id,
+            clock=self._clock,
+        )
+        self._local.unit_open = True
+        try:
+            with _transaction(self._using, is_unit=True):
+                yield PostgresUnitOfWork(state)
+        finally:
+            state.is_open = False
+            self._local.unit_open = False
+
+    def find_tenant_by_slug(self, slug: str) -> TenantAccount:
+        return find_by_slug(self._using, slug)
+
+    def readiness(self) -> Readiness:
+        from .readiness import check_readiness
+
+        return check_readiness(self._using)
+
+    def schema_version(self) -> SchemaVersion:
+        from .readiness import read_schema_version
+
+        try:
+            return read_schema_version(self._using)
+        except DatabaseError as error:
+            raise translate(error) from None
+
+
+@contextmanager
+def _transaction(using: str, *, is_unit: bool) -> Iterator[None]:
+    """Run the body in a transaction, or a savepoint when one is open.
+
+    Database errors on entry and on commit become domain errors. A failure
+    of COMMIT leaves the outcome unknown, so it is not safe to retry. When
+    the body raises, its exception wins over a failed rollback.
+    """
+    atomic = transaction.atomic(using=using)
+    try:
+        atomic.__enter__()
+    except DatabaseError as error:
+        raise translate(error) from None
+    try:
+        yield
+    except BaseException as failure:
+        try:
+            atomic.__exit__(type(failure), failure, failure.__traceback__)
+        except DatabaseError as rollback_error:
+            logger.warning(
+                "rollback failed after an error (%s)",
+                driver_error_name(rollback_error),
+                extra={"action": "store.rollback_failed"},
+            )
+        raise
+    try:
+        atomic.__exit__(None, None, None)
+    except DatabaseError as error:
+        raise translate(error, during_commit=is_unit) from None
