@@ -16,7 +16,6 @@ import factory
 from ue_store import models
 from ue_store.domain import rules
 from ue_store.domain.entities import AccountKind
-from ue_store.models.fields import key_digest
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -51,7 +50,6 @@ class UserFactory(TenantScopedFactory):
     email_key = factory.LazyAttribute(
         lambda row: rules.normalise_key(row.primary_email)
     )
-    email_key_digest = factory.LazyAttribute(lambda row: key_digest(row.email_key))
     status = "active"
     created_at = NOW
     updated_at = NOW
@@ -66,9 +64,6 @@ class AccountFactory(TenantScopedFactory):
     user = factory.SubFactory(UserFactory, tenant=factory.SelfAttribute("..tenant"))
     username = factory.Sequence(lambda n: f"ada-{n}")
     username_key = factory.LazyAttribute(lambda row: rules.normalise_key(row.username))
-    username_key_digest = factory.LazyAttribute(
-        lambda row: key_digest(row.username_key)
-    )
     status = "active"
     created_at = NOW
     updated_at = NOW
@@ -83,7 +78,6 @@ class ExternalIdentityFactory(TenantScopedFactory):
         AccountFactory, tenant=factory.SelfAttribute("..tenant")
     )
     issuer = "https://idp.example.test/realms/factories"
-    issuer_digest = factory.LazyAttribute(lambda row: key_digest(row.issuer))
     subject = factory.Sequence(lambda n: f"subject-{n}")
     email = None
     linked_at = NOW

@@ -167,9 +167,9 @@ def test_violation__duplicate_email_key() -> None:
     error = integrity_error(
         violate(
             "INSERT INTO ue_store_user (tenant_id, id, display_name, primary_email,"
-            " email_key, email_key_digest, status, created_at, updated_at, version)"
+            " email_key, status, created_at, updated_at, version)"
             " SELECT tenant_id, %s, display_name, 'ADA@example.test', email_key,"
-            " email_key_digest, status, created_at, updated_at, version"
+            " status, created_at, updated_at, version"
             " FROM ue_store_user WHERE id = %s",
             [uuid4(), user.id],
         )
@@ -185,10 +185,6 @@ def test_violation__check_constraints() -> None:
         ("UPDATE ue_store_account SET status = 'frozen' WHERE id = %s", "status"),
         ("UPDATE ue_store_account SET version = 0 WHERE id = %s", "version"),
         ("UPDATE ue_store_account SET kind = 'service' WHERE id = %s", "user_id"),
-        (
-            "UPDATE ue_store_account SET username_key = 'other' WHERE id = %s",
-            "username_key_digest",
-        ),
     ]
 
     for sql, field in cases:

@@ -20,13 +20,18 @@ from .errors import ValidationError
 
 #: Maximum length, in characters, of a normalised email or username key. The
 #: key columns are this wide; a value whose key grows past it is rejected.
-KEY_MAX_LENGTH = 1024
+#: At four UTF-8 bytes per character at worst, a key and its tenant id stay
+#: under PostgreSQL's 2,704-byte limit for a btree index entry (8 kB pages),
+#: so a plain unique index can cover the key.
+KEY_MAX_LENGTH = 600
 
 SLUG_MAX_LENGTH = 63
 NAME_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 254
 USERNAME_MAX_LENGTH = 255
-ISSUER_MAX_LENGTH = 1024
+#: Issuer and subject share one unique index, so together they must stay
+#: under the btree entry limit too: (255 + 255) * 4 bytes.
+ISSUER_MAX_LENGTH = 255
 SUBJECT_MAX_LENGTH = 255
 CLIENT_ID_MAX_LENGTH = 255
 ROLE_MAX_LENGTH = 255

@@ -149,23 +149,6 @@ REFERENCE_FOREIGN_KEYS = [
     ),
 ]
 
-# Digest columns must match the key they stand for in the unique indexes.
-# convert_to is only stable, so it may appear in a check but not in an index.
-DIGEST_CHECKS = [
-    migrations.RunSQL(
-        sql="ALTER TABLE ue_store_user ADD CONSTRAINT ue_user_email_digest_check CHECK (email_key_digest = sha256(convert_to(email_key, 'UTF8')))",
-        reverse_sql="ALTER TABLE ue_store_user DROP CONSTRAINT ue_user_email_digest_check",
-    ),
-    migrations.RunSQL(
-        sql="ALTER TABLE ue_store_account ADD CONSTRAINT ue_account_username_digest_check CHECK (username_key_digest = sha256(convert_to(username_key, 'UTF8')))",
-        reverse_sql="ALTER TABLE ue_store_account DROP CONSTRAINT ue_account_username_digest_check",
-    ),
-    migrations.RunSQL(
-        sql="ALTER TABLE ue_store_external_identity ADD CONSTRAINT ue_identity_issuer_digest_check CHECK (issuer_digest = sha256(convert_to(issuer, 'UTF8')))",
-        reverse_sql="ALTER TABLE ue_store_external_identity DROP CONSTRAINT ue_identity_issuer_digest_check",
-    ),
-]
-
 
 class Migration(migrations.Migration):
     initial = True
@@ -249,8 +232,7 @@ class Migration(migrations.Migration):
                     "primary_email",
                     models.CharField(blank=True, max_length=254, null=True),
                 ),
-                ("email_key", models.CharField(max_length=1024, null=True)),
-                ("email_key_digest", models.BinaryField(max_length=32, null=True)),
+                ("email_key", models.CharField(max_length=600, null=True)),
                 (
                     "status",
                     models.CharField(
@@ -276,20 +258,18 @@ class Migration(migrations.Migration):
                 ],
                 "constraints": [
                     models.UniqueConstraint(
-                        condition=models.Q(("email_key_digest__isnull", False)),
-                        fields=("tenant", "email_key_digest"),
+                        condition=models.Q(("email_key__isnull", False)),
+                        fields=("tenant", "email_key"),
                         name="ue_user_email_uniq",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
                             models.Q(
                                 ("email_key__isnull", True),
-                                ("email_key_digest__isnull", True),
                                 ("primary_email__isnull", True),
                             ),
                             models.Q(
                                 ("email_key__isnull", False),
-                                ("email_key_digest__isnull", False),
                                 ("primary_email__isnull", False),
                             ),
                             _connector="OR",
@@ -350,8 +330,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("username", models.CharField(max_length=255)),
-                ("username_key", models.CharField(max_length=1024)),
-                ("username_key_digest", models.BinaryField(max_length=32)),
+                ("username_key", models.CharField(max_length=600)),
                 (
                     "status",
                     models.CharField(
@@ -381,7 +360,7 @@ class Migration(migrations.Migration):
                 ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("tenant", "username_key_digest"),
+                        fields=("tenant", "username_key"),
                         name="ue_account_username_uniq",
                     ),
                     models.CheckConstraint(
@@ -441,8 +420,7 @@ class Migration(migrations.Migration):
                         to="ue_store.account",
                     ),
                 ),
-                ("issuer", models.CharField(max_length=1024)),
-                ("issuer_digest", models.BinaryField(max_length=32)),
+                ("issuer", models.CharField(max_length=255)),
                 ("subject", models.CharField(max_length=255)),
                 ("email", models.CharField(blank=True, max_length=254, null=True)),
                 ("linked_at", models.DateTimeField()),
@@ -463,7 +441,7 @@ class Migration(migrations.Migration):
                 ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("tenant", "issuer_digest", "subject"),
+                        fields=("tenant", "issuer", "subject"),
                         name="ue_identity_subject_uniq",
                     )
                 ],
@@ -1094,5 +1072,4 @@ class Migration(migrations.Migration):
         *TENANT_PRIMARY_KEYS,
         *TENANT_FOREIGN_KEYS,
         *REFERENCE_FOREIGN_KEYS,
-        *DIGEST_CHECKS,
     ]

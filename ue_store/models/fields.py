@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from typing import Any
 
 from django.db import models
@@ -11,15 +10,6 @@ from django.db.models.lookups import Exact
 
 #: Width of every enum column; the longest value, "string_list", has 11.
 ENUM_MAX_LENGTH = 16
-
-
-def key_digest(key: str) -> bytes:
-    """Return the SHA-256 digest of a normalised key, as the digest columns hold.
-
-    Unique indexes cover the digest rather than the key because a key of up
-    to 1024 characters can exceed the 2704-byte limit of a btree index entry.
-    """
-    return hashlib.sha256(key.encode()).digest()
 
 
 def choices(enum_type: type[enum.Enum]) -> list[tuple[str, str]]:

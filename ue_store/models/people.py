@@ -22,8 +22,8 @@ from .fields import (
 class User(models.Model):
     """A person in a tenant.
 
-    ``email_key`` contains ``rules.normalise_key(primary_email)`` and
-    ``email_key_digest`` its SHA-256 digest, which the unique index covers.
+    ``email_key`` contains ``rules.normalise_key(primary_email)``, computed in
+    Python; the unique index covers it.
     """
 
     tenant = tenant_reference()
@@ -33,7 +33,6 @@ class User(models.Model):
         max_length=rules.EMAIL_MAX_LENGTH, null=True, blank=True
     )
     email_key = models.CharField(max_length=rules.KEY_MAX_LENGTH, null=True)
-    email_key_digest = models.BinaryField(max_length=32, null=True)
     status = enum_field(UserStatus)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -48,22 +47,14 @@ class User(models.Model):
         )
         constraints = (
             models.UniqueConstraint(
-                fields=["tenant", "email_key_digest"],
-                condition=models.Q(email_key_digest__isnull=False),
+                fields=["tenant", "email_key"],
+                condition=models.Q(email_key__isnull=False),
                 name=names.USER_EMAIL_UNIQUE,
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(
-                        primary_email__isnull=True,
-                        email_key__isnull=True,
-                        email_key_digest__isnull=True,
-                    )
-                    | models.Q(
-                        primary_email__isnull=False,
-                        email_key__isnull=False,
-                        email_key_digest__isnull=False,
-                    )
+                    models.Q(primary_email__isnull=True, email_key__isnull=True)
+                    | models.Q(primary_email__isnull=False, email_key__isnull=False)
                 ),
                 name=names.USER_EMAIL_KEY_CHECK,
             ),
@@ -78,8 +69,8 @@ class User(models.Model):
 class Account(models.Model):
     """A sign-in principal: a human account has a user, a service account none.
 
-    ``username_key`` contains ``rules.normalise_key(username)`` and
-    ``username_key_digest`` its SHA-256 digest, which the unique index covers.
+    ``username_key`` contains ``rules.normalise_key(username)``, computed in
+    Python; the unique index covers it.
     """
 
     tenant = tenant_reference()
@@ -88,7 +79,6 @@ class Account(models.Model):
     user = reference("User", null=True)
     username = models.CharField(max_length=rules.USERNAME_MAX_LENGTH)
     username_key = models.CharField(max_length=rules.KEY_MAX_LENGTH)
-    username_key_digest = models.BinaryField(max_length=32)
     status = enum_field(AccountStatus)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -107,7 +97,7 @@ class Account(models.Model):
         )
         constraints = (
             models.UniqueConstraint(
-                fields=["tenant", "username_key_digest"],
+                fields=["tenant", "username_key"],
                 name=names.ACCOUNT_USERNAME_UNIQUE,
             ),
             models.CheckConstraint(
@@ -129,15 +119,13 @@ class Account(models.Model):
 class ExternalIdentity(models.Model):
     """An (issuer, subject) pair from an identity provider, linked to one account.
 
-    ``issuer_digest`` is the SHA-256 digest of the issuer, which the unique
-    index covers in its place because an issuer may be 1024 characters long.
+    Issuer and subject compare exactly, case included.
     """
 
     tenant = tenant_reference()
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     account = reference("Account")
     issuer = models.CharField(max_length=rules.ISSUER_MAX_LENGTH)
-    issuer_digest = models.BinaryField(max_length=32)
     subject = models.CharField(max_length=rules.SUBJECT_MAX_LENGTH)
     email = models.CharField(max_length=rules.EMAIL_MAX_LENGTH, null=True, blank=True)
     linked_at = models.DateTimeField()
@@ -157,7 +145,7 @@ class ExternalIdentity(models.Model):
         )
         constraints = (
             models.UniqueConstraint(
-                fields=["tenant", "issuer_digest", "subject"],
+                fields=["tenant", "issuer", "subject"],
                 name=names.IDENTITY_SUBJECT_UNIQUE,
             ),
         )

@@ -41,7 +41,6 @@ Violation = UniqueViolation | ReferenceViolation | CheckViolation
 
 _ENUM_RULE = "must be one of the allowed values"
 _VERSION_RULE = "must be at least 1"
-_KEY_RULE = "must match the value it is the key of"
 
 
 def _unique(
@@ -104,17 +103,12 @@ VIOLATIONS: Final[dict[str, Violation]] = {
     names.USER_EMAIL_KEY_CHECK: CheckViolation(
         "primary_email", "must be set together with its key"
     ),
-    names.USER_EMAIL_DIGEST_CHECK: CheckViolation("email_key_digest", _KEY_RULE),
     names.ACCOUNT_KIND_CHECK: CheckViolation("kind", _ENUM_RULE),
     names.ACCOUNT_STATUS_CHECK: CheckViolation("status", _ENUM_RULE),
     names.ACCOUNT_VERSION_CHECK: CheckViolation("version", _VERSION_RULE),
     names.ACCOUNT_KIND_USER_CHECK: CheckViolation(
         "user_id", "must be set for a human account and unset for a service account"
     ),
-    names.ACCOUNT_USERNAME_DIGEST_CHECK: CheckViolation(
-        "username_key_digest", _KEY_RULE
-    ),
-    names.IDENTITY_ISSUER_DIGEST_CHECK: CheckViolation("issuer_digest", _KEY_RULE),
     names.APPLICATION_STATUS_CHECK: CheckViolation("status", _ENUM_RULE),
     names.APPLICATION_VERSION_CHECK: CheckViolation("version", _VERSION_RULE),
     names.APPLICATION_METADATA_CHECK: CheckViolation(

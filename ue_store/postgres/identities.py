@@ -12,7 +12,6 @@ from ue_store.domain.entities import ExternalIdentity
 from ue_store.domain.errors import NotFound
 from ue_store.domain.pagination import Page
 from ue_store.domain.protocol import DEFAULT_PAGE_SIZE
-from ue_store.models.fields import key_digest
 
 from . import convert
 from .base import Reference, Repository, optional_uuid, page_by_time
@@ -47,7 +46,6 @@ class PostgresExternalIdentityRepository(Repository):
                     id=identity.id,
                     account_id=checked_account,
                     issuer=identity.issuer,
-                    issuer_digest=key_digest(identity.issuer),
                     subject=identity.subject,
                     email=identity.email,
                     linked_at=now,
@@ -68,11 +66,7 @@ class PostgresExternalIdentityRepository(Repository):
         with self._reading():
             row = (
                 self._rows(models.ExternalIdentity)
-                .filter(
-                    issuer_digest=key_digest(checked_issuer),
-                    issuer=checked_issuer,
-                    subject=checked_subject,
-                )
+                .filter(issuer=checked_issuer, subject=checked_subject)
                 .first()
             )
         if row is None:

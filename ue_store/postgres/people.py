@@ -17,7 +17,6 @@ from ue_store.domain.entities import (
 from ue_store.domain.errors import NotFound
 from ue_store.domain.pagination import Page
 from ue_store.domain.protocol import DEFAULT_PAGE_SIZE, UNSET, Unset
-from ue_store.models.fields import key_digest
 
 from . import convert
 from .base import Reference, Repository, optional_uuid, page_by_time
@@ -26,22 +25,12 @@ from .base import Reference, Repository, optional_uuid, page_by_time
 def email_columns(email: str | None) -> dict[str, Any]:
     """Return the email and its key columns, all None when the email is unset."""
     if email is None:
-        return {"primary_email": None, "email_key": None, "email_key_digest": None}
-    key = rules.normalise_key(email)
-    return {
-        "primary_email": email,
-        "email_key": key,
-        "email_key_digest": key_digest(key),
-    }
+        return {"primary_email": None, "email_key": None}
+    return {"primary_email": email, "email_key": rules.normalise_key(email)}
 
 
 def username_columns(username: str) -> dict[str, Any]:
-    key = rules.normalise_key(username)
-    return {
-        "username": username,
-        "username_key": key,
-        "username_key_digest": key_digest(key),
-    }
+    return {"username": username, "username_key": rules.normalise_key(username)}
 
 
 class PostgresUserRepository(Repository):
@@ -90,7 +79,7 @@ class PostgresUserRepository(Repository):
         with self._reading():
             row = (
                 self._rows(models.User)
-                .filter(email_key_digest=key_digest(key), email_key=key)
+                .filter(email_key=key)
                 .first()
             )
         if row is None:
@@ -176,7 +165,7 @@ class PostgresAccountRepository(Repository):
         with self._reading():
             row = (
                 self._rows(models.Account)
-                .filter(username_key_digest=key_digest(key), username_key=key)
+                .filter(username_key=key)
                 .first()
             )
         if row is None:

@@ -337,6 +337,28 @@ class ValidationContract:
         assert found.id == account.id
         assert too_long.field == "username"
 
+    def test_validation__widest_keys_stored(
+        self, store: Store, tenant_id: UUID
+    ) -> None:
+        """Keys at their limits in multi-byte characters fit the unique indexes."""
+        # U+337F becomes four CJK characters of three UTF-8 bytes each.
+        username = "\u337f" * (rules.KEY_MAX_LENGTH // 4)
+        emoji = "\U0001f511"
+        issuer = emoji * rules.ISSUER_MAX_LENGTH
+        subject = emoji * rules.SUBJECT_MAX_LENGTH
+
+        with unit(store, tenant_id) as uow:
+            account = uow.accounts.create_service(username=username)
+            identity = uow.identities.link(
+                account_id=account.id, issuer=issuer, subject=subject
+            )
+        with unit(store, tenant_id) as uow:
+            found = uow.identities.find(issuer, subject)
+
+        assert len(rules.normalise_key(username)) == rules.KEY_MAX_LENGTH
+        assert account.username == username
+        assert found.id == identity.id
+
     def test_validation__email_key_grows_but_fits(
         self, store: Store, tenant_id: UUID
     ) -> None:
