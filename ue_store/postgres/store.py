@@ -23,6 +23,7 @@ from .groups import PostgresGroupRepository, PostgresMembershipRepository
 from .identities import PostgresExternalIdentityRepository
 from .people import PostgresAccountRepository, PostgresUserRepository
 from .profiles import PostgresProfileRepository
+from .readiness import check_readiness, read_schema_version
 from .records import PostgresAuditTrail, PostgresOutbox
 from .tenants import PostgresTenantRepository, find_by_slug
 
@@ -180,13 +181,9 @@ class PostgresStore:
         return find_by_slug(self._using, slug)
 
     def readiness(self) -> Readiness:
-        from .readiness import check_readiness
-
         return check_readiness(self._using)
 
     def schema_version(self) -> SchemaVersion:
-        from .readiness import read_schema_version
-
         try:
             return read_schema_version(self._using)
         except DatabaseError as error:
