@@ -15,7 +15,6 @@ import argparse
 import os
 import pwd
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -69,10 +68,8 @@ def start(*, fast: bool) -> None:
     ]
     if fast:
         options += ["-c fsync=off", "-c synchronous_commit=off"]
-    run_as_server(
-        [str(bindir / "pg_ctl"), "-D", str(DATA), "-l", str(LOG_FILE), "-w"]
-        + ["-o", " ".join(options), "start"],
-    )
+    pg_ctl = [str(bindir / "pg_ctl"), "-D", str(DATA), "-l", str(LOG_FILE), "-w"]
+    run_as_server([*pg_ctl, "-o", " ".join(options), "start"])
     password = (STATE / "admin_password").read_text().strip()
     url = f"postgres://{ADMIN_ROLE}:{password}@127.0.0.1:{port}/{DATABASE}"
     ensure_database(bindir, port)
@@ -119,9 +116,11 @@ def initialise(bindir: Path) -> None:
         os.chown(password_file, account.pw_uid, account.pw_gid)
         check_server_can_write()
     run_as_server(
-        [str(bindir / "initdb"), "-D", str(DATA), "-U", ADMIN_ROLE]
-        + ["--auth=scram-sha-256", f"--pwfile={password_file}"]
-        + ["--encoding=UTF8", "--locale=C.UTF-8"],
+        [
+            *(str(bindir / "initdb"), "-D", str(DATA), "-U", ADMIN_ROLE),
+            *("--auth=scram-sha-256", f"--pwfile={password_file}"),
+            *("--encoding=UTF8", "--locale=C.UTF-8"),
+        ],
     )
     log("initialised a new cluster")
 

@@ -77,11 +77,7 @@ class PostgresUserRepository(Repository):
     def get_by_email(self, email: str) -> User:
         _, key = rules.check_email("email", email)
         with self._reading():
-            row = (
-                self._rows(models.User)
-                .filter(email_key=key)
-                .first()
-            )
+            row = self._rows(models.User).filter(email_key=key).first()
         if row is None:
             # The email is personal data, so the error does not repeat it.
             raise NotFound("user", "with this email")
@@ -163,11 +159,7 @@ class PostgresAccountRepository(Repository):
     def get_by_username(self, username: str) -> Account:
         _, key = rules.check_username(username)
         with self._reading():
-            row = (
-                self._rows(models.Account)
-                .filter(username_key=key)
-                .first()
-            )
+            row = self._rows(models.Account).filter(username_key=key).first()
         if row is None:
             # The username is personal data, so the error does not repeat it.
             raise NotFound("account", "with this username")
