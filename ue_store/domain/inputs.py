@@ -17,6 +17,7 @@ from . import profile, rules
 from .entities import (
     AccountStatus,
     ApplicationStatus,
+    CatalogAttribute,
     MembershipRole,
     TenantStatus,
     UserStatus,
@@ -160,6 +161,49 @@ def group_name(name: object) -> str:
 
 def membership_role(role: object) -> MembershipRole:
     return check_choice("role", MembershipRole, role)
+
+
+def catalog_flag_fields(*, required: object, sensitive: object) -> dict[str, Any]:
+    """Check the flags of a catalog update; UNSET flags are left out."""
+    fields: dict[str, Any] = {}
+    if not isinstance(required, Unset):
+        fields["required"] = check_flag("required", required)
+    if not isinstance(sensitive, Unset):
+        fields["sensitive"] = check_flag("sensitive", sensitive)
+    return fields
+
+
+def materialise_allowed_values(allowed_values: object) -> list[object] | Unset:
+    """Read the allowed values of a catalog update once, into a list.
+
+    A generator can be read only once, and the update reads them twice.
+    """
+    if isinstance(allowed_values, Unset):
+        return UNSET
+    if isinstance(allowed_values, str) or not isinstance(allowed_values, Iterable):
+        raise ValidationError("allowed_values", "must be a collection of strings")
+    return list(allowed_values)
+
+
+def catalog_limit_fields(
+    current: CatalogAttribute, allowed: list[object] | Unset, max_length: object
+) -> dict[str, Any]:
+    """Check the new limits merged with the current ones, as a definition would."""
+    if isinstance(allowed, Unset) and isinstance(max_length, Unset):
+        return {}
+    merged_allowed = current.allowed_values if isinstance(allowed, Unset) else allowed
+    merged_max = current.max_length if isinstance(max_length, Unset) else max_length
+    checked_allowed, checked_max = profile.check_definition(
+        current.value_type,
+        merged_allowed,  # type: ignore[arg-type]  # items are checked as strings
+        merged_max,  # type: ignore[arg-type]  # checked to be an int or None
+    )
+    fields: dict[str, Any] = {}
+    if not isinstance(allowed, Unset):
+        fields["allowed_values"] = checked_allowed
+    if not isinstance(max_length, Unset):
+        fields["max_length"] = checked_max
+    return fields
 
 
 def revise(current: R, fields: dict[str, Any], now: datetime) -> tuple[R, list[str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from uuid import UUID, uuid4
 
 from ue_store.domain import inputs, profile, rules
@@ -95,12 +94,11 @@ class MemoryCatalogRepository(Repository):
         with self._writing():
             checked_id = rules.check_uuid("attribute_id", attribute_id)
             version = rules.check_version(expected_version)
-            fields = _flag_fields(required=required, sensitive=sensitive)
-            # A generator can be read only once, and it is read again below.
-            allowed = _materialise(allowed_values)
+            fields = inputs.catalog_flag_fields(required=required, sensitive=sensitive)
+            allowed = inputs.materialise_allowed_values(allowed_values)
             self._require_tenant()
             current = self._fetch(self._tables.catalog, ATTRIBUTE, checked_id)
-            fields.update(_limit_fields(current, allowed, max_length))
+            fields.update(inputs.catalog_limit_fields(current, allowed, max_length))
             if current.version != version:
                 raise ConcurrencyConflict(ATTRIBUTE, checked_id, version)
             attribute, changed = inputs.revise(current, fields, self._now())
@@ -129,44 +127,6 @@ class MemoryCatalogRepository(Repository):
             if attribute.key == key and attribute.application_id == application_id:
                 return attribute
         return None
-
-
-def _flag_fields(*, required: object, sensitive: object) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    if not isinstance(required, Unset):
-        fields["required"] = inputs.check_flag("required", required)
-    if not isinstance(sensitive, Unset):
-        fields["sensitive"] = inputs.check_flag("sensitive", sensitive)
-    return fields
-
-
-def _materialise(allowed_values: object) -> list[object] | Unset:
-    if isinstance(allowed_values, Unset):
-        return UNSET
-    if isinstance(allowed_values, str) or not isinstance(allowed_values, Iterable):
-        raise ValidationError("allowed_values", "must be a collection of strings")
-    return list(allowed_values)
-
-
-def _limit_fields(
-    current: CatalogAttribute, allowed: list[object] | Unset, max_length: object
-) -> dict[str, Any]:
-    """Check the new limits merged with the current ones, as a definition would."""
-    if isinstance(allowed, Unset) and isinstance(max_length, Unset):
-        return {}
-    merged_allowed = current.allowed_values if isinstance(allowed, Unset) else allowed
-    merged_max = current.max_length if isinstance(max_length, Unset) else max_length
-    checked_allowed, checked_max = profile.check_definition(
-        current.value_type,
-        merged_allowed,  # type: ignore[arg-type]  # items are checked as strings
-        merged_max,  # type: ignore[arg-type]  # checked to be an int or None
-    )
-    fields: dict[str, Any] = {}
-    if not isinstance(allowed, Unset):
-        fields["allowed_values"] = checked_allowed
-    if not isinstance(max_length, Unset):
-        fields["max_length"] = checked_max
-    return fields
 
 
 class MemoryProfileRepository(Repository):
