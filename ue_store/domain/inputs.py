@@ -61,7 +61,10 @@ def tenant_fields(
     slug: object | Unset = UNSET,
     display_name: object | Unset = UNSET,
     status: object | Unset = UNSET,
+    creating: bool = False,
 ) -> dict[str, Any]:
+    if creating:
+        _require_given(slug=slug, display_name=display_name, status=status)
     fields: dict[str, Any] = {}
     if not isinstance(slug, Unset):
         fields["slug"] = rules.check_slug(slug)
@@ -77,7 +80,12 @@ def user_fields(
     display_name: object | Unset = UNSET,
     primary_email: object | Unset = UNSET,
     status: object | Unset = UNSET,
+    creating: bool = False,
 ) -> dict[str, Any]:
+    if creating:
+        _require_given(
+            display_name=display_name, primary_email=primary_email, status=status
+        )
     fields: dict[str, Any] = {}
     if not isinstance(display_name, Unset):
         fields["display_name"] = rules.check_name("display_name", display_name)
@@ -93,8 +101,13 @@ def user_fields(
 
 
 def account_fields(
-    *, username: object | Unset = UNSET, status: object | Unset = UNSET
+    *,
+    username: object | Unset = UNSET,
+    status: object | Unset = UNSET,
+    creating: bool = False,
 ) -> dict[str, Any]:
+    if creating:
+        _require_given(username=username, status=status)
     fields: dict[str, Any] = {}
     if not isinstance(username, Unset):
         fields["username"] = rules.check_username(username)[0]
@@ -119,7 +132,10 @@ def application_fields(
     name: object | Unset = UNSET,
     status: object | Unset = UNSET,
     metadata: object | Unset = UNSET,
+    creating: bool = False,
 ) -> dict[str, Any]:
+    if creating:
+        _require_given(client_id=client_id, name=name, status=status, metadata=metadata)
     fields: dict[str, Any] = {}
     if not isinstance(client_id, Unset):
         fields["client_id"] = rules.check_client_id(client_id)
@@ -213,7 +229,9 @@ def revise(current: R, fields: dict[str, Any], now: datetime) -> tuple[R, list[s
     none did, the record comes back untouched, version included.
     """
     changed = sorted(
-        name for name, value in fields.items() if getattr(current, name) != value
+        name
+        for name, value in fields.items()
+        if not rules.json_equal(getattr(current, name), value)
     )
     if not changed:
         return current, []
@@ -222,6 +240,13 @@ def revise(current: R, fields: dict[str, Any], now: datetime) -> tuple[R, list[s
     if any(field.name == "updated_at" for field in dataclasses.fields(current)):  # type: ignore[arg-type]
         extra["updated_at"] = now
     return dataclasses.replace(current, **updates, **extra), changed  # type: ignore[type-var]
+
+
+def _require_given(**values: object) -> None:
+    """Reject UNSET for the arguments that a create needs."""
+    for name, value in values.items():
+        if isinstance(value, Unset):
+            raise ValidationError(name, "must be given when creating a record")
 
 
 def _iterable(field: str, value: object) -> Iterable[str]:

@@ -7,7 +7,7 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -38,7 +38,11 @@ def decode_time_cursor(cursor: str) -> tuple[datetime, UUID]:
         raise _invalid() from None
     if moment.tzinfo is None:
         raise _invalid()
-    return moment, record_id
+    try:
+        # PostgreSQL accepts offsets up to 15:59 only; UTC always fits.
+        return moment.astimezone(UTC), record_id
+    except OverflowError:
+        raise _invalid() from None
 
 
 def encode_sequence_cursor(sequence: int) -> str:

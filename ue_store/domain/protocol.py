@@ -12,7 +12,12 @@ Guarantees that every implementation keeps, and the conformance suite in
   when it raises. ``uow.nested()`` opens a savepoint: a failure inside it
   undoes only its own writes and leaves the outer unit usable. Opening a
   second unit while one is open in the same thread raises UeStoreError,
-  because one transaction must never mix two tenants.
+  because one transaction must never mix two tenants. A unit belongs to the
+  thread that opened it; using it from another thread raises UeStoreError.
+- A store over a database may be called while the caller holds a
+  transaction of its own (Django's ``transaction.atomic()``). The unit then
+  runs as a savepoint of that transaction and commits only with it, and the
+  transaction may hold units of one tenant only.
 - Each write is atomic on its own: when it raises a domain error, it wrote
   nothing and the unit stays usable.
 - Each successful change writes exactly one audit record and one outbox

@@ -11,7 +11,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -46,6 +47,9 @@ PROFILE_LIST_MAX_COUNT = 1000
 PROFILE_MAX_LENGTH_CEILING = 65535
 JSON_MAX_BYTES = 65536
 JSON_MAX_DEPTH = 32
+#: Magnitude bound of JSON integers: beyond it, most JSON parsers (and
+#: Python's int-to-text limit, at 4,300 digits) fail.
+JSON_INTEGER_BOUND = 2**1024
 PAGE_MAX_LIMIT = 1000
 
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
@@ -85,12 +89,21 @@ def check_text(
         raise ValidationError(field, f"must be at most {max_length} characters")
     if "\x00" in value:
         raise ValidationError(field, "must not contain a NUL character")
+    check_encodable(field, value)
     for char in value:
         if unicodedata.category(char) == "Cc":
             if multiline and char in _CONTROL_ALLOWED_IN_TEXT:
                 continue
             raise ValidationError(field, "must not contain control characters")
     return value
+
+
+def check_encodable(field: str, text: str) -> None:
+    """Reject text that UTF-8 can't encode, such as an unpaired surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(field, "must not contain unpaired surrogates") from None
 
 
 def check_name(field: str, value: object, max_length: int = NAME_MAX_LENGTH) -> str:
@@ -169,11 +182,17 @@ def check_roles(value: object) -> tuple[str, ...]:
 
 
 def check_aware(field: str, value: object) -> datetime:
+    """Check a timezone-aware datetime and return it in UTC."""
     if not isinstance(value, datetime):
         raise ValidationError(field, "must be a datetime")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(field, "must be timezone-aware")
-    return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(
+            field, "must fall within years 1 to 9999 in UTC"
+        ) from None
 
 
 def check_uuid(field: str, value: object) -> UUID:
@@ -215,16 +234,16 @@ def check_json(field: str, value: object) -> dict[str, JSONValue]:
 def _check_json_node(field: str, node: Any, depth: int) -> JSONValue:
     if depth > JSON_MAX_DEPTH:
         raise ValidationError(field, f"must nest at most {JSON_MAX_DEPTH} levels")
-    if node is None or isinstance(node, bool | int):
+    if node is None or isinstance(node, bool):
+        return node
+    if isinstance(node, int):
+        if abs(node) >= JSON_INTEGER_BOUND:
+            raise ValidationError(field, "must hold integers below 2**1024")
         return node
     if isinstance(node, float):
-        if not math.isfinite(node):
-            raise ValidationError(field, "must not contain NaN or infinity")
-        return node
+        return _canonical_float(field, node)
     if isinstance(node, str):
-        if "\x00" in node:
-            raise ValidationError(field, "must not contain a NUL character")
-        return node
+        return _check_json_string(field, node)
     if isinstance(node, list | tuple):
         return [_check_json_node(field, item, depth + 1) for item in node]
     if isinstance(node, Mapping):
@@ -232,10 +251,50 @@ def _check_json_node(field: str, node: Any, depth: int) -> JSONValue:
         for key, item in node.items():
             if not isinstance(key, str):
                 raise ValidationError(field, "must have string keys only")
-            if "\x00" in key:
-                raise ValidationError(field, "must not contain a NUL character")
-            result[key] = _check_json_node(field, item, depth + 1)
+            result[_check_json_string(field, key)] = _check_json_node(
+                field, item, depth + 1
+            )
         return result
     raise ValidationError(
         field, f"must hold only JSON values, not {type(node).__name__}"
     )
+
+
+def _check_json_string(field: str, text: str) -> str:
+    if "\x00" in text:
+        raise ValidationError(field, "must not contain a NUL character")
+    check_encodable(field, text)
+    return text
+
+
+def _canonical_float(field: str, number: float) -> float | int:
+    """Return a float as jsonb gives it back, so a stored value reads back equal.
+
+    jsonb keeps a number as an exact decimal of its JSON text and prints it
+    without an exponent, so a whole number that Python writes with one, such
+    as 1e300, comes back as the integer 10**300.
+    """
+    if not math.isfinite(number):
+        raise ValidationError(field, "must not contain NaN or infinity")
+    text = repr(number)
+    if number.is_integer() and "e" in text:
+        return int(Decimal(text))
+    return number
+
+
+def json_equal(left: object, right: object) -> bool:
+    """Compare two JSON values as jsonb does, except that true is not 1.
+
+    Python's ``True == 1`` would make an update from 1 to true a no-op.
+    """
+    if isinstance(left, bool) or isinstance(right, bool):
+        return type(left) is type(right) and left == right
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(
+            json_equal(left[key], right[key]) for key in left
+        )
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(
+            json_equal(a, b) for a, b in zip(left, right, strict=True)
+        )
+    return left == right

@@ -36,6 +36,7 @@ class MemoryApplicationRepository(Repository):
                 name=name,
                 status=status,
                 metadata={} if metadata is None else metadata,
+                creating=True,
             )
             self._require_tenant()
             if self._find(fields["client_id"]) is not None:

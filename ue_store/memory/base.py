@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID, uuid4
@@ -41,11 +42,19 @@ class UnitState:
     sequences: Sequences
     clock: Callable[[], datetime]
     is_open: bool = True
+    thread_id: int = field(default_factory=threading.get_ident)
 
     def ensure_open(self) -> None:
         if not self.is_open:
             raise UeStoreError(
                 "unit of work is closed; open a new one with store.unit_of_work()"
+            )
+        if threading.get_ident() != self.thread_id:
+            # Another thread would write through its own connection, outside
+            # this unit's transaction.
+            raise UeStoreError(
+                "a unit of work belongs to the thread that opened it; "
+                "open a unit in this thread instead"
             )
 
 

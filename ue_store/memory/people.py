@@ -35,7 +35,10 @@ class MemoryUserRepository(Repository):
     ) -> User:
         with self._writing():
             fields = inputs.user_fields(
-                display_name=display_name, primary_email=primary_email, status=status
+                display_name=display_name,
+                primary_email=primary_email,
+                status=status,
+                creating=True,
             )
             self._require_tenant()
             self._check_email_free(fields["primary_email"], None)
@@ -138,7 +141,9 @@ class MemoryAccountRepository(Repository):
     ) -> Account:
         with self._writing():
             checked_user = rules.check_uuid("user_id", user_id)
-            fields = inputs.account_fields(username=username, status=status)
+            fields = inputs.account_fields(
+                username=username, status=status, creating=True
+            )
             self._require_tenant()
             self._fetch(self._tables.users, "user", checked_user)
             return self._create(AccountKind.HUMAN, checked_user, fields)
@@ -147,7 +152,9 @@ class MemoryAccountRepository(Repository):
         self, *, username: str, status: AccountStatus = AccountStatus.ACTIVE
     ) -> Account:
         with self._writing():
-            fields = inputs.account_fields(username=username, status=status)
+            fields = inputs.account_fields(
+                username=username, status=status, creating=True
+            )
             self._require_tenant()
             return self._create(AccountKind.SERVICE, None, fields)
 

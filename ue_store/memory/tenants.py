@@ -23,7 +23,10 @@ class MemoryTenantRepository(Repository):
     ) -> TenantAccount:
         with self._writing():
             fields = inputs.tenant_fields(
-                slug=slug, display_name=display_name, status=status
+                slug=slug,
+                display_name=display_name,
+                status=status,
+                creating=True,
             )
             tenants = self._tables.tenants
             if tenants.get(self._tenant_id, self._tenant_id) is not None:

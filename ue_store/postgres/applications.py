@@ -35,6 +35,7 @@ class PostgresApplicationRepository(Repository):
             name=name,
             status=status,
             metadata={} if metadata is None else metadata,
+            creating=True,
         )
         with self._writing():
             now = self._now()

@@ -42,7 +42,10 @@ class PostgresUserRepository(Repository):
         status: UserStatus = UserStatus.ACTIVE,
     ) -> User:
         fields = inputs.user_fields(
-            display_name=display_name, primary_email=primary_email, status=status
+            display_name=display_name,
+            primary_email=primary_email,
+            status=status,
+            creating=True,
         )
         with self._writing():
             now = self._now()
@@ -140,14 +143,14 @@ class PostgresAccountRepository(Repository):
         status: AccountStatus = AccountStatus.ACTIVE,
     ) -> Account:
         checked_user = rules.check_uuid("user_id", user_id)
-        fields = inputs.account_fields(username=username, status=status)
+        fields = inputs.account_fields(username=username, status=status, creating=True)
         with self._writing(Reference("user", models.User, checked_user)):
             return self._create(AccountKind.HUMAN, checked_user, fields)
 
     def create_service(
         self, *, username: str, status: AccountStatus = AccountStatus.ACTIVE
     ) -> Account:
-        fields = inputs.account_fields(username=username, status=status)
+        fields = inputs.account_fields(username=username, status=status, creating=True)
         with self._writing():
             return self._create(AccountKind.SERVICE, None, fields)
 

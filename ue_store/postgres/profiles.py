@@ -116,9 +116,9 @@ class PostgresProfileRepository(Repository):
                 if current is None:
                     raise NotFound(VALUE, _value_key(user_id, attribute_id))
                 if current.version != version:
-                    # NOTE: ConcurrencyConflict takes one UUID but a profile
-                    # value has two ids, so the attribute id names the pair.
-                    raise ConcurrencyConflict(VALUE, attribute_id, version)
+                    raise ConcurrencyConflict(
+                        VALUE, _value_key(user_id, attribute_id), version
+                    )
             if current is not None and current.value == checked_value:
                 return current
             now = self._now()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from uuid import UUID
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ue_store.domain import inputs, rules
 from ue_store.domain.entities import Readiness, SchemaVersion, TenantAccount
@@ -28,6 +28,10 @@ from .records import PostgresAuditTrail, PostgresOutbox
 from .tenants import PostgresTenantRepository, find_by_slug
 
 logger = logging.getLogger(__name__)
+
+# Attributes that the store sets on Django's per-thread connection object.
+_UNIT_OPEN = "_ue_store_unit_open"
+_CALLER_TRANSACTION = "_ue_store_caller_transaction"
 
 
 def _utc_now() -> datetime:
@@ -130,7 +134,6 @@ class PostgresStore:
     ) -> None:
         self._using = using
         self._clock = clock or _utc_now
-        self._local = threading.local()
 
     @property
     def using(self) -> str:
@@ -157,11 +160,15 @@ class PostgresStore:
     def _open_unit(
         self, tenant_id: UUID, actor: str, correlation_id: str | None
     ) -> Iterator[PostgresUnitOfWork]:
-        if getattr(self._local, "unit_open", False):
+        connection = connections[self._using]
+        # The flag lives on the thread's connection, not on this store, so
+        # two store objects on one database alias can't nest units either.
+        if getattr(connection, _UNIT_OPEN, False):
             raise UeStoreError(
                 "a unit of work is already open in this thread; "
                 "use uow.nested() for a savepoint"
             )
+        _claim_caller_transaction(connection, tenant_id)
         state = UnitState(
             using=self._using,
             tenant_id=tenant_id,
@@ -169,13 +176,13 @@ class PostgresStore:
             correlation_id=correlation_id,
             clock=self._clock,
         )
-        self._local.unit_open = True
+        setattr(connection, _UNIT_OPEN, True)
         try:
             with _transaction(self._using, is_unit=True):
                 yield PostgresUnitOfWork(state)
         finally:
             state.is_open = False
-            self._local.unit_open = False
+            setattr(connection, _UNIT_OPEN, False)
 
     def find_tenant_by_slug(self, slug: str) -> TenantAccount:
         return find_by_slug(self._using, slug)
@@ -188,6 +195,28 @@ class PostgresStore:
             return read_schema_version(self._using)
         except DatabaseError as error:
             raise translate(error) from None
+
+
+def _claim_caller_transaction(connection: BaseDatabaseWrapper, tenant_id: UUID) -> None:
+    """Bind a transaction that the caller opened to the first unit's tenant.
+
+    A unit opened inside the caller's ``transaction.atomic()`` (as in the
+    admin, or a view under ATOMIC_REQUESTS) runs as a savepoint of it and
+    commits only with it. Such a transaction may hold units of one tenant
+    only, so that one transaction never mixes two tenants.
+    """
+    if not connection.in_atomic_block:
+        return
+    # Holding the Atomic object itself, not its id, keeps the identity test
+    # sound: a freed object's id may be reused by the next request's block.
+    outermost = connection.atomic_blocks[0]
+    claimed = getattr(connection, _CALLER_TRANSACTION, None)
+    if claimed is not None and claimed[0] is outermost and claimed[1] != tenant_id:
+        raise UeStoreError(
+            "the caller's transaction already holds a unit of work of another "
+            "tenant; run each tenant's unit in its own transaction"
+        )
+    setattr(connection, _CALLER_TRANSACTION, (outermost, tenant_id))
 
 
 @contextmanager

@@ -27,7 +27,10 @@ class PostgresTenantRepository(Repository):
         status: TenantStatus = TenantStatus.ACTIVE,
     ) -> TenantAccount:
         fields = inputs.tenant_fields(
-            slug=slug, display_name=display_name, status=status
+            slug=slug,
+            display_name=display_name,
+            status=status,
+            creating=True,
         )
         with self._writing(tenant_required=False):
             now = self._now()
