@@ -1,0 +1,35 @@
+"""Fixtures of the admin tests: a tenant, and helpers to read admin pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import models as django_models
+from django.urls import reverse
+
+from tests.factories import TenantAccountFactory
+from ue_store import models
+
+ADMIN_ACTOR = "admin:admin"
+
+
+@pytest.fixture
+def tenant(db: None) -> models.TenantAccount:
+    return TenantAccountFactory(slug="example-tenant")
+
+
+def admin_url(model: type[django_models.Model], view: str, *args: Any) -> str:
+    """Return the URL of an admin view, such as changelist, add or change."""
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def form_errors(response: Any) -> dict[str, list[str]]:
+    """Return the errors of the admin form a response rendered."""
+    form = response.context["adminform"].form
+    return {field: list(errors) for field, errors in form.errors.items()}
+
+
+def audit_count() -> int:
+    return models.AuditRecord.objects.count()

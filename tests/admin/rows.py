@@ -1,0 +1,146 @@
+"""Bulk creation of rows of every ue_store model, for change list tests.
+
+Each builder adds ``count`` rows of one model to a tenant with bulk_create,
+sharing one parent row where a unique key allows it, so that a thousand rows
+take a few statements.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models as django_models
+
+from tests import factories
+from ue_store import models
+
+Builder = Callable[[models.TenantAccount, int], None]
+
+
+def bulk(factory: Any, count: int, **fields: Any) -> list[Any]:
+    """Build ``count`` rows with a factory and insert them in one statement."""
+    rows = factory.build_batch(count, **fields)
+    model: type[django_models.Model] = factory._meta.model
+    return list(model._default_manager.bulk_create(rows))
+
+
+def tenants(tenant: models.TenantAccount, count: int) -> None:
+    bulk(factories.TenantAccountFactory, count)
+
+
+def users(tenant: models.TenantAccount, count: int) -> None:
+    bulk(factories.UserFactory, count, tenant=tenant)
+
+
+def accounts_of_one_user(
+    tenant: models.TenantAccount, count: int
+) -> list[models.Account]:
+    user = factories.UserFactory(tenant=tenant)
+    return bulk(factories.AccountFactory, count, tenant=tenant, user=user)
+
+
+def accounts(tenant: models.TenantAccount, count: int) -> None:
+    accounts_of_one_user(tenant, count)
+
+
+def identities(tenant: models.TenantAccount, count: int) -> None:
+    account = factories.AccountFactory(tenant=tenant)
+    bulk(factories.ExternalIdentityFactory, count, tenant=tenant, account=account)
+
+
+def applications(tenant: models.TenantAccount, count: int) -> None:
+    bulk(factories.ApplicationFactory, count, tenant=tenant)
+
+
+def bindings(tenant: models.TenantAccount, count: int) -> None:
+    application = factories.ApplicationFactory(tenant=tenant)
+    rows = [
+        factories.BindingFactory.build(
+            tenant=tenant, account=account, application=application
+        )
+        for account in accounts_of_one_user(tenant, count)
+    ]
+    models.Binding.objects.bulk_create(rows)
+
+
+def attributes(tenant: models.TenantAccount, count: int) -> None:
+    application = factories.ApplicationFactory(tenant=tenant)
+    bulk(
+        factories.CatalogAttributeFactory, count, tenant=tenant, application=application
+    )
+
+
+def profile_values(tenant: models.TenantAccount, count: int) -> None:
+    user = factories.UserFactory(tenant=tenant)
+    attribute_rows = bulk(factories.CatalogAttributeFactory, count, tenant=tenant)
+    rows = [
+        factories.ProfileValueFactory.build(
+            tenant=tenant, user=user, attribute=attribute
+        )
+        for attribute in attribute_rows
+    ]
+    models.ProfileValue.objects.bulk_create(rows)
+
+
+def groups(tenant: models.TenantAccount, count: int) -> None:
+    parent = factories.GroupFactory(tenant=tenant)
+    bulk(factories.GroupFactory, count, tenant=tenant, parent=parent)
+
+
+def memberships(tenant: models.TenantAccount, count: int) -> None:
+    group = factories.GroupFactory(tenant=tenant)
+    rows = [
+        factories.MembershipFactory.build(tenant=tenant, group=group, account=account)
+        for account in accounts_of_one_user(tenant, count)
+    ]
+    models.Membership.objects.bulk_create(rows)
+
+
+def audit_records(tenant: models.TenantAccount, count: int) -> None:
+    models.AuditRecord.objects.bulk_create(
+        models.AuditRecord(
+            tenant=tenant,
+            occurred_at=factories.NOW,
+            actor="admin-tests",
+            action="user.created",
+            target_type="user",
+            target_id=str(uuid.uuid4()),
+            details={"fields": []},
+        )
+        for _ in range(count)
+    )
+
+
+def outbox_events(tenant: models.TenantAccount, count: int) -> None:
+    models.OutboxEvent.objects.bulk_create(
+        models.OutboxEvent(
+            tenant=tenant,
+            event_id=uuid.uuid4(),
+            event_type="user.created",
+            aggregate_type="user",
+            aggregate_id=str(uuid.uuid4()),
+            payload={},
+            headers={},
+            created_at=factories.NOW,
+            available_at=factories.NOW,
+        )
+        for _ in range(count)
+    )
+
+
+BUILDERS: dict[type[django_models.Model], Builder] = {
+    models.TenantAccount: tenants,
+    models.User: users,
+    models.Account: accounts,
+    models.ExternalIdentity: identities,
+    models.Application: applications,
+    models.Binding: bindings,
+    models.CatalogAttribute: attributes,
+    models.ProfileValue: profile_values,
+    models.Group: groups,
+    models.Membership: memberships,
+    models.AuditRecord: audit_records,
+    models.OutboxEvent: outbox_events,
+}
