@@ -160,7 +160,7 @@ def main() -> None:
     parser.add_argument(
         "--memory-store-users",
         type=int,
-        default=2_000,
+        default=50_000,
         help="users per full import into the in-memory store (also half this many)",
     )
     parser.add_argument("--measure", help=argparse.SUPPRESS)

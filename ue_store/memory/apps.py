@@ -106,10 +106,7 @@ class MemoryApplicationRepository(Repository):
         return Page(tuple(_detached(item) for item in page.items), page.next_cursor)
 
     def _find(self, client_id: str) -> Application | None:
-        for application in self._tables.applications.rows(self._tenant_id):
-            if application.client_id == client_id:
-                return application
-        return None
+        return self._tables.applications.find(self._tenant_id, "client_id", client_id)
 
 
 def _detached(application: Application) -> Application:
@@ -217,10 +214,6 @@ class MemoryBindingRepository(Repository):
         )
 
     def _find(self, account_id: UUID, application_id: UUID) -> Binding | None:
-        for binding in self._tables.bindings.rows(self._tenant_id):
-            if (
-                binding.account_id == account_id
-                and binding.application_id == application_id
-            ):
-                return binding
-        return None
+        return self._tables.bindings.find(
+            self._tenant_id, "pair", (account_id, application_id)
+        )

@@ -87,10 +87,7 @@ class MemoryGroupRepository(Repository):
         )
 
     def _find(self, name: str, parent_id: UUID | None) -> Group | None:
-        for group in self._tables.groups.rows(self._tenant_id):
-            if group.name == name and group.parent_id == parent_id:
-                return group
-        return None
+        return self._tables.groups.find(self._tenant_id, "name", (parent_id, name))
 
 
 class MemoryMembershipRepository(Repository):
@@ -170,7 +167,6 @@ class MemoryMembershipRepository(Repository):
         )
 
     def _find(self, group_id: UUID, account_id: UUID) -> Membership | None:
-        for membership in self._tables.memberships.rows(self._tenant_id):
-            if membership.group_id == group_id and membership.account_id == account_id:
-                return membership
-        return None
+        return self._tables.memberships.find(
+            self._tenant_id, "pair", (group_id, account_id)
+        )

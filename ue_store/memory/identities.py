@@ -103,7 +103,6 @@ class MemoryExternalIdentityRepository(Repository):
         )
 
     def _find(self, issuer: str, subject: str) -> ExternalIdentity | None:
-        for identity in self._tables.identities.rows(self._tenant_id):
-            if identity.issuer == issuer and identity.subject == subject:
-                return identity
-        return None
+        return self._tables.identities.find(
+            self._tenant_id, "subject", (issuer, subject)
+        )

@@ -116,11 +116,7 @@ class MemoryUserRepository(Repository):
         return page_by_time(rows, lambda user: (user.created_at, user.id), after, limit)
 
     def _find_by_email_key(self, key: str) -> User | None:
-        for user in self._tables.users.rows(self._tenant_id):
-            email = user.primary_email
-            if email is not None and _normalise_key(email) == key:
-                return user
-        return None
+        return self._tables.users.find(self._tenant_id, "email", key)
 
     def _check_email_free(self, email: str | None, owner_id: UUID | None) -> None:
         """Raise DuplicateEmail when another user of the tenant has the email key."""
@@ -235,10 +231,7 @@ class MemoryAccountRepository(Repository):
         return account
 
     def _find_by_username_key(self, key: str) -> Account | None:
-        for account in self._tables.accounts.rows(self._tenant_id):
-            if _normalise_key(account.username) == key:
-                return account
-        return None
+        return self._tables.accounts.find(self._tenant_id, "username", key)
 
     def _check_username_free(self, username: str, owner_id: UUID | None) -> None:
         """Raise DuplicateUsername when another account has the username key."""

@@ -123,10 +123,7 @@ class MemoryCatalogRepository(Repository):
         return page_by_time(rows, lambda row: (row.created_at, row.id), after, limit)
 
     def _find(self, key: str, application_id: UUID | None) -> CatalogAttribute | None:
-        for attribute in self._tables.catalog.rows(self._tenant_id):
-            if attribute.key == key and attribute.application_id == application_id:
-                return attribute
-        return None
+        return self._tables.catalog.find(self._tenant_id, "key", (application_id, key))
 
 
 class MemoryProfileRepository(Repository):
