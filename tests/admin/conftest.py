@@ -31,5 +31,6 @@ def form_errors(response: Any) -> dict[str, list[str]]:
     return {field: list(errors) for field, errors in form.errors.items()}
 
 
-def audit_count() -> int:
-    return models.AuditRecord.objects.count()
+def audit_count(tenant: models.TenantAccount) -> int:
+    """Count the tenant's audit records; other tests' records outlive them."""
+    return models.AuditRecord.objects.filter(tenant=tenant).count()

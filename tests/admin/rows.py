@@ -15,6 +15,7 @@ from django.db import models as django_models
 
 from tests import factories
 from ue_store import models
+from ue_store.domain import audit_chain
 
 Builder = Callable[[models.TenantAccount, int], None]
 
@@ -98,19 +99,49 @@ def memberships(tenant: models.TenantAccount, count: int) -> None:
     models.Membership.objects.bulk_create(rows)
 
 
-def audit_records(tenant: models.TenantAccount, count: int) -> None:
-    models.AuditRecord.objects.bulk_create(
-        models.AuditRecord(
-            tenant=tenant,
+def audit_records(
+    tenant: models.TenantAccount,
+    count: int,
+    *,
+    target_types: tuple[str, ...] = ("user",),
+) -> None:
+    """Append ``count`` records to the tenant's audit chain, cycling target types."""
+    head = models.AuditRecord.objects.filter(tenant=tenant).order_by("-position")
+    last = head.first()
+    position = 0 if last is None else last.position
+    previous_hash = audit_chain.GENESIS_HASH if last is None else last.record_hash
+    rows = []
+    for index in range(count):
+        target_type = target_types[index % len(target_types)]
+        content = audit_chain.ChainContent(
+            tenant_id=tenant.id,
+            position=position + index + 1,
             occurred_at=factories.NOW,
             actor="admin-tests",
-            action="user.created",
-            target_type="user",
+            action=f"{target_type}.created",
+            target_type=target_type,
             target_id=str(uuid.uuid4()),
+            correlation_id=None,
             details={"fields": []},
+            previous_hash=previous_hash,
         )
-        for _ in range(count)
-    )
+        record = audit_chain.seal(content, sequence=0)
+        rows.append(
+            models.AuditRecord(
+                tenant=tenant,
+                position=record.position,
+                occurred_at=record.occurred_at,
+                actor=record.actor,
+                action=record.action,
+                target_type=record.target_type,
+                target_id=record.target_id,
+                details=record.details,
+                previous_hash=record.previous_hash,
+                record_hash=record.record_hash,
+            )
+        )
+        previous_hash = record.record_hash
+    models.AuditRecord.objects.bulk_create(rows)
 
 
 def outbox_events(tenant: models.TenantAccount, count: int) -> None:

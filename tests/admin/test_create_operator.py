@@ -121,7 +121,7 @@ def test_operator__change_writes_audit_with_actor(
     )
 
     assert response.status_code == 302
-    record = models.AuditRecord.objects.get()
+    record = models.AuditRecord.objects.get(tenant=tenant)
     assert record.actor == "admin:olivia"
     assert record.action == "group.updated"
 

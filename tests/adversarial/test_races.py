@@ -8,6 +8,7 @@ successful change. Each thread closes its connections when it ends.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -22,7 +23,6 @@ from ue_store.domain.errors import (
     DuplicateMembership,
     DuplicateTenantSlug,
     NotFound,
-    StoreUnavailable,
     UeStoreError,
 )
 from ue_store.postgres import PostgresStore
@@ -198,36 +198,56 @@ def test_race_unset_and_delete_twice(pg_store: PostgresStore) -> None:
 
 
 def test_race_opposite_lock_order(pg_store: PostgresStore) -> None:
-    """Two units renaming two groups in opposite order deadlock in PostgreSQL.
+    """Two units renaming two groups in opposite order can't deadlock.
 
-    The loser must get a domain error (StoreUnavailable, safe to retry) and the
-    winner must commit both renames with their audit records.
+    Every write takes the tenant's audit chain lock before it locks a row, so
+    the second unit waits at its first rename until the first unit commits
+    both renames, then finds its group moved on (ConcurrencyConflict).
     """
     tenant_id = make_tenant(pg_store)
     with pg_store.unit_of_work(tenant_id, actor=ACTOR) as uow:
         first = uow.groups.create(name="first")
         second = uow.groups.create(name="second")
     before = change_counts(pg_store, tenant_id)
-    barrier = threading.Barrier(2)
-    orders = iter([(first, second, "a"), (second, first, "b")])
+    first_renamed = threading.Event()
+    roles = iter(["leader", "follower"])
     lock = threading.Lock()
 
     def work() -> object:
         with lock:
-            one, other, suffix = next(orders)
+            role = next(roles)
+        if role == "follower":
+            assert first_renamed.wait(timeout=10)
+            with pg_store.unit_of_work(tenant_id, actor=ACTOR) as uow:
+                uow.groups.rename(second.id, expected_version=1, name="second-b")
+                uow.groups.rename(first.id, expected_version=1, name="first-b")
+            return role
         with pg_store.unit_of_work(tenant_id, actor=ACTOR) as uow:
-            uow.groups.rename(one.id, expected_version=1, name=f"{one.name}-{suffix}")
-            barrier.wait(timeout=10)
-            uow.groups.rename(
-                other.id, expected_version=1, name=f"{other.name}-{suffix}"
-            )
-        return suffix
+            uow.groups.rename(first.id, expected_version=1, name="first-a")
+            first_renamed.set()
+            wait_for_advisory_waiter()
+            uow.groups.rename(second.id, expected_version=1, name="second-a")
+        return role
 
     winners, losers = split(race(work, 2))
-    assert len(winners) == 1
+    assert winners == ["leader"]
     assert len(losers) == 1
-    loser = losers[0]
-    assert isinstance(loser, StoreUnavailable | ConcurrencyConflict), repr(loser)
-    if isinstance(loser, StoreUnavailable):
-        assert loser.retry_safe is True
+    assert isinstance(losers[0], ConcurrencyConflict), repr(losers[0])
     assert change_counts(pg_store, tenant_id) == (before[0] + 2, before[1] + 2)
+
+
+def wait_for_advisory_waiter(timeout: float = 10.0) -> None:
+    """Wait until some session waits for an advisory lock, or fail."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connections["default"].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND NOT granted AND database ="
+                " (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+            (waiting,) = cursor.fetchone()
+        if waiting:
+            return
+        time.sleep(0.02)
+    raise AssertionError("no session waited for the audit chain lock")

@@ -81,3 +81,12 @@ def test_demo__writes_example_tenant_once() -> None:
     assert "already present" in second
     assert len(users) == 2
     assert all(record.actor == "ue_store_demo" for record in audit)
+
+
+def test_audit_verify__demo_tenant_valid() -> None:
+    run_command("ue_store_demo")
+
+    output = run_command("ue_store_audit_verify", "--tenant-slug", "example")
+
+    assert f"tenant {EXAMPLE_TENANT_ID}: valid" in output
+    assert "0 broken chain(s)" in output

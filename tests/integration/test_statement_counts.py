@@ -1,7 +1,8 @@
 """Pinned SQL statement counts: each operation runs a fixed number of statements.
 
-A write runs SAVEPOINT, its reads and writes, one INSERT each for the audit
-record and the outbox event, and RELEASE SAVEPOINT. A list is one SELECT
+A write runs SAVEPOINT, the tenant's audit chain lock, its reads and writes,
+a SELECT of the chain head and one INSERT each for the audit record and the
+outbox event, and RELEASE SAVEPOINT. A list is one SELECT
 whatever the number of rows.
 """
 
@@ -130,13 +131,15 @@ def test_user__create_get_update_counts(store: PostgresStore, tenant_id: UUID) -
         ),
     )
 
-    # SAVEPOINT, INSERT user, INSERT audit, INSERT outbox, RELEASE.
-    assert create_count == 5
+    # SAVEPOINT, chain lock, INSERT user, SELECT chain head, INSERT audit,
+    # INSERT outbox, RELEASE.
+    assert create_count == 7
     assert get_count == 1
-    # SAVEPOINT, SELECT FOR UPDATE, UPDATE, INSERT audit, INSERT outbox, RELEASE.
-    assert update_count == 6
-    # SAVEPOINT, SELECT FOR UPDATE, RELEASE.
-    assert noop_count == 3
+    # SAVEPOINT, chain lock, SELECT FOR UPDATE, UPDATE, SELECT chain head,
+    # INSERT audit, INSERT outbox, RELEASE.
+    assert update_count == 8
+    # SAVEPOINT, chain lock, SELECT FOR UPDATE, RELEASE.
+    assert noop_count == 4
 
 
 def write_counts(store: PostgresStore, rows: int) -> list[int]:
@@ -164,10 +167,12 @@ def test_write__counts_do_not_grow(store: PostgresStore) -> None:
     large = write_counts(store, 50)
 
     assert small == large
-    # SAVEPOINT, SELECT attribute, SELECT value, INSERT or UPDATE value,
+    # SAVEPOINT, chain lock, SELECT attribute, SELECT value, INSERT or UPDATE
+    # value, SELECT chain head, INSERT audit, INSERT outbox, RELEASE.
+    assert small[:2] == [9, 9]
+    # SAVEPOINT, chain lock, SELECT FOR UPDATE, UPDATE, SELECT chain head,
     # INSERT audit, INSERT outbox, RELEASE.
-    assert small[:2] == [7, 7]
-    # SAVEPOINT, SELECT FOR UPDATE, UPDATE, INSERT audit, INSERT outbox, RELEASE.
-    assert small[2] == 6
-    # SAVEPOINT, INSERT membership, INSERT audit, INSERT outbox, RELEASE.
-    assert small[3] == 5
+    assert small[2] == 8
+    # SAVEPOINT, chain lock, INSERT membership, SELECT chain head, INSERT
+    # audit, INSERT outbox, RELEASE.
+    assert small[3] == 7

@@ -25,7 +25,9 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "group": ("add", "change"),
     "membership": ("add", "delete"),
     "auditrecord": (),
-    "outboxevent": (),
+    # Change permission allows the requeue action only; the admin's change
+    # form stays read-only.
+    "outboxevent": ("change",),
 }
 
 __all__ = [

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ue_store import models
 
 from .base import TenantScopedAdmin
+from .outbox import OutboxRelayAdmin, OutboxStateFilter
 
 #: The ``target_type`` of audit records and ``aggregate_type`` of outbox
 #: events, as ``ue_store.domain.changes`` names them. A fixed list keeps the
@@ -67,6 +68,7 @@ class AggregateTypeFilter(RecordTypeFilter):
 class AuditRecordAdmin(TenantScopedAdmin):
     list_display = (
         "sequence",
+        "position",
         "occurred_at",
         "actor",
         "action",
@@ -93,21 +95,22 @@ class AuditRecordAdmin(TenantScopedAdmin):
 
 
 @admin.register(models.OutboxEvent)
-class OutboxEventAdmin(TenantScopedAdmin):
+class OutboxEventAdmin(OutboxRelayAdmin):
     list_display = (
         "sequence",
         "event_type",
         "aggregate_id",
         "created_at",
         "delivered_at",
+        "dead_lettered_at",
         "attempts",
         "tenant",
     )
     list_select_related = ("tenant",)
     list_filter = (
         "tenant",
+        OutboxStateFilter,
         AggregateTypeFilter,
-        ("delivered_at", admin.EmptyFieldListFilter),
     )
     search_fields = ("event_type", "aggregate_id")
     uuid_search_fields = ("event_id",)
@@ -128,5 +131,6 @@ class OutboxEventAdmin(TenantScopedAdmin):
         "last_error",
         "lease_owner",
         "lease_expires_at",
+        "dead_lettered_at",
         "idempotency_key",
     )

@@ -217,11 +217,15 @@ class AuditRecord:
     """One successful change, written in the transaction that made it.
 
     ``details`` names the changed fields and carries only values that are
-    not personal data.
+    not personal data. ``position`` numbers the tenant's records from 1
+    without gaps; ``sequence`` is store-wide. ``previous_hash`` and
+    ``record_hash`` link the tenant's records into the hash chain that
+    ``ue_store.domain.audit_chain`` defines.
     """
 
     tenant_id: UUID
     sequence: int
+    position: int
     occurred_at: datetime
     actor: str
     action: str
@@ -229,6 +233,8 @@ class AuditRecord:
     target_id: str
     correlation_id: str | None
     details: dict[str, JSONValue]
+    previous_hash: str
+    record_hash: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -245,6 +251,7 @@ class OutboxEvent:
     headers: dict[str, JSONValue]
     created_at: datetime
     delivered_at: datetime | None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -258,9 +265,15 @@ class ReadinessCheck:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Readiness:
-    """Whether the store can serve requests, and why."""
+    """Whether the store can serve requests, and why.
+
+    ``warnings`` lists conditions an operator should look at, such as a
+    dead-letter backlog or a stalled outbox relay. They never make the store
+    not ready.
+    """
 
     checks: tuple[ReadinessCheck, ...]
+    warnings: tuple[ReadinessCheck, ...] = ()
 
     @property
     def ready(self) -> bool:

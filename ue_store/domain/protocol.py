@@ -65,6 +65,7 @@ from .entities import (
     ValueType,
 )
 from .pagination import Page
+from .relay import OutboxRelay
 
 DEFAULT_PAGE_SIZE: Final = 100
 
@@ -450,10 +451,18 @@ class AuditTrail(Protocol):
         *,
         target_type: str | None = None,
         target_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         after: str | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
     ) -> Page[AuditRecord]:
-        """List audit records sorted by sequence."""
+        """List the tenant's audit records sorted by position.
+
+        Position order is the order of the hash chain, and sequence numbers
+        increase with it. ``since`` and ``until`` keep records with
+        ``since <= occurred_at < until``; both must be timezone-aware, and
+        ``until`` before ``since`` raises ValidationError.
+        """
         ...
 
 
@@ -462,6 +471,32 @@ class Outbox(Protocol):
         self, *, after: str | None = None, limit: int = DEFAULT_PAGE_SIZE
     ) -> Page[OutboxEvent]:
         """List outbox events sorted by sequence."""
+        ...
+
+    def enqueue(
+        self,
+        *,
+        event_type: str,
+        aggregate_type: str,
+        aggregate_id: str,
+        payload: Mapping[str, JSONValue],
+        idempotency_key: str | None = None,
+    ) -> OutboxEvent:
+        """Add an event of the caller's own to the unit's outbox.
+
+        When the tenant already has an event under ``idempotency_key``, that
+        event is returned and nothing is stored: the first event wins, even
+        if the later payload differs. Writes no audit record.
+        """
+        ...
+
+    def requeue(self, event_ids: Iterable[UUID]) -> tuple[UUID, ...]:
+        """Make dead letters of the unit's tenant due again, with no attempts.
+
+        Writes one audit record ``outbox_event.requeued`` per event and
+        returns the ids requeued; ids that are not dead letters of the tenant
+        are left out.
+        """
         ...
 
 
@@ -536,3 +571,7 @@ class Store(Protocol):
         ...
 
     def schema_version(self) -> SchemaVersion: ...
+
+    def relay(self) -> OutboxRelay:
+        """Return the outbox relay operations, which span every tenant."""
+        ...

@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID, uuid4
 
-from ue_store.domain import changes, pagination, rules
+from ue_store.domain import audit_chain, changes, pagination, rules
 from ue_store.domain.changes import Record
-from ue_store.domain.entities import AuditRecord, OutboxEvent
+from ue_store.domain.entities import JSONValue, OutboxEvent
 from ue_store.domain.errors import ConcurrencyConflict, NotFound, UeStoreError
 from ue_store.domain.pagination import Page
 
@@ -136,16 +136,8 @@ class Repository:
         """Write the one audit record and one outbox event of a change."""
         change = changes.describe(verb, record, changed, sensitive=sensitive)
         unit = self._unit
-        audit = AuditRecord(
-            tenant_id=unit.tenant_id,
-            sequence=unit.sequences.next_audit(),
-            occurred_at=now,
-            actor=unit.actor,
-            action=change.action,
-            target_type=change.target_type,
-            target_id=change.target_id,
-            correlation_id=unit.correlation_id,
-            details=change.details,
+        self._record_audit(
+            now, change.action, change.target_type, change.target_id, change.details
         )
         event = OutboxEvent(
             tenant_id=unit.tenant_id,
@@ -159,8 +151,41 @@ class Repository:
             created_at=now,
             delivered_at=None,
         )
-        self._put(unit.tables.audit, audit.sequence, audit)
         self._put(unit.tables.outbox, event.sequence, event)
+
+    def _record_audit(
+        self,
+        now: datetime,
+        action: str,
+        target_type: str,
+        target_id: str,
+        details: dict[str, JSONValue],
+    ) -> None:
+        """Write one audit record of the unit; every audit insert goes here.
+
+        The record extends the tenant's hash chain. Units run one at a time,
+        so the chain head can't move while this runs.
+        """
+        unit = self._unit
+        table = unit.tables.audit
+        position = table.count(unit.tenant_id) + 1
+        head = table.get(unit.tenant_id, position - 1)
+        content = audit_chain.ChainContent(
+            tenant_id=unit.tenant_id,
+            position=position,
+            occurred_at=now,
+            actor=unit.actor,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            correlation_id=unit.correlation_id,
+            details=details,
+            previous_hash=audit_chain.GENESIS_HASH
+            if head is None
+            else head.record_hash,
+        )
+        audit = audit_chain.seal(content, sequence=unit.sequences.next_audit())
+        self._put(table, audit.position, audit)
 
 
 def optional_uuid(field: str, value: object) -> UUID | None:

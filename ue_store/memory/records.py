@@ -1,11 +1,15 @@
-"""The audit trail and outbox of the in-memory store, read-only to callers."""
+"""The audit trail of the in-memory store, read-only to callers.
+
+The outbox of a unit lives in ``outbox.py``.
+"""
 
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 
-from ue_store.domain import rules
-from ue_store.domain.entities import AuditRecord, OutboxEvent
+from ue_store.domain.audit_query import check_audit_query
+from ue_store.domain.entities import AuditRecord
 from ue_store.domain.pagination import Page
 from ue_store.domain.protocol import DEFAULT_PAGE_SIZE
 
@@ -18,38 +22,22 @@ class MemoryAuditTrail(Repository):
         *,
         target_type: str | None = None,
         target_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         after: str | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
     ) -> Page[AuditRecord]:
         self._reading()
-        type_filter = _optional_text("target_type", target_type)
-        id_filter = _optional_text("target_id", target_id)
+        query = check_audit_query(
+            target_type=target_type, target_id=target_id, since=since, until=until
+        )
         rows = [
             record
             for record in self._tables.audit.rows(self._tenant_id)
-            if (type_filter is None or record.target_type == type_filter)
-            and (id_filter is None or record.target_id == id_filter)
+            if query.matches(record)
         ]
-        page = page_by_sequence(rows, lambda record: record.sequence, after, limit)
+        # Positions increase with sequence numbers, so the cursor format of
+        # sequence-sorted lists fits them.
+        page = page_by_sequence(rows, lambda record: record.position, after, limit)
         # Deep copies, so that a caller who mutates details cannot change the store.
         return Page(copy.deepcopy(page.items), page.next_cursor)
-
-
-class MemoryOutbox(Repository):
-    def list(
-        self, *, after: str | None = None, limit: int = DEFAULT_PAGE_SIZE
-    ) -> Page[OutboxEvent]:
-        self._reading()
-        page = page_by_sequence(
-            self._tables.outbox.rows(self._tenant_id),
-            lambda event: event.sequence,
-            after,
-            limit,
-        )
-        return Page(copy.deepcopy(page.items), page.next_cursor)
-
-
-def _optional_text(field: str, value: object) -> str | None:
-    if value is None:
-        return None
-    return rules.check_text(field, value, max_length=rules.KEY_MAX_LENGTH)

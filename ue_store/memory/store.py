@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 from uuid import UUID
 
@@ -23,14 +23,17 @@ from ue_store.domain.entities import (
     TenantAccount,
 )
 from ue_store.domain.errors import UeStoreError
+from ue_store.domain.relay import DEFAULT_STALL_AFTER, relay_warnings
 
 from .apps import MemoryApplicationRepository, MemoryBindingRepository
 from .base import UnitState
 from .groups import MemoryGroupRepository, MemoryMembershipRepository
 from .identities import MemoryExternalIdentityRepository
+from .outbox import MemoryOutbox
 from .people import MemoryAccountRepository, MemoryUserRepository
 from .profiles import MemoryCatalogRepository, MemoryProfileRepository
-from .records import MemoryAuditTrail, MemoryOutbox
+from .records import MemoryAuditTrail
+from .relay import MemoryRelay
 from .tables import Journal, Sequences, Tables
 from .tenants import MemoryTenantRepository, get_by_slug
 
@@ -133,10 +136,18 @@ class MemoryStore:
     Args:
         clock: Returns the current time, timezone-aware, for every timestamp
             the store writes. Defaults to ``datetime.now(UTC)``.
+        stall_after: Age of the oldest undelivered outbox event above which
+            readiness warns that the relay is stalled.
     """
 
-    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        stall_after: timedelta = DEFAULT_STALL_AFTER,
+    ) -> None:
         self._clock = clock or _utc_now
+        self._stall_after = stall_after
         # Held for the whole of each unit of work, so units run one at a time.
         self._lock = threading.RLock()
         self._owner: int | None = None
@@ -199,7 +210,20 @@ class MemoryStore:
         database = ReadinessCheck(
             name="database", ok=True, reason="in-memory store is available"
         )
-        return Readiness(checks=(database, _migrations_check(self.schema_version())))
+        warnings = relay_warnings(self.relay().counts(), self._stall_after)
+        return Readiness(
+            checks=(database, _migrations_check(self.schema_version())),
+            warnings=warnings,
+        )
+
+    def relay(self) -> MemoryRelay:
+        """Return the outbox relay operations over this store's events."""
+        return MemoryRelay(
+            self._tables,
+            self._lock,
+            self._clock,
+            lambda: self._owner == threading.get_ident(),
+        )
 
     def schema_version(self) -> SchemaVersion:
         return self._schema

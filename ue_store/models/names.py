@@ -22,6 +22,8 @@ GROUP_TABLE: Final = "ue_store_group"
 MEMBERSHIP_TABLE: Final = "ue_store_membership"
 AUDIT_TABLE: Final = "ue_store_audit_record"
 OUTBOX_TABLE: Final = "ue_store_outbox_event"
+#: The LISTEN/NOTIFY channel that a trigger signals on each outbox insert.
+OUTBOX_NOTIFY_CHANNEL: Final = "ue_store_outbox"
 
 TENANT_SCOPED_TABLES: Final = (
     USER_TABLE,
@@ -56,6 +58,7 @@ GROUP_NAME_UNIQUE: Final = "ue_group_parent_name_uniq"
 MEMBERSHIP_UNIQUE: Final = "ue_membership_group_account_uniq"
 OUTBOX_EVENT_ID_UNIQUE: Final = "ue_outbox_event_id_uniq"
 OUTBOX_IDEMPOTENCY_UNIQUE: Final = "ue_outbox_idempotency_key_uniq"
+AUDIT_POSITION_UNIQUE: Final = "ue_audit_position_uniq"
 
 # Composite foreign keys, added by the migration in raw SQL because Django's
 # ForeignKey can't span two columns.
@@ -78,6 +81,7 @@ GROUP_PARENT_FK: Final = "ue_group_parent_fk"
 MEMBERSHIP_TENANT_FK: Final = "ue_membership_tenant_fk"
 MEMBERSHIP_GROUP_FK: Final = "ue_membership_group_fk"
 MEMBERSHIP_ACCOUNT_FK: Final = "ue_membership_account_fk"
+# Dropped by migration 0003: audit records must outlive their tenant account.
 AUDIT_TENANT_FK: Final = "ue_audit_tenant_fk"
 OUTBOX_TENANT_FK: Final = "ue_outbox_tenant_fk"
 
@@ -104,6 +108,8 @@ PROFILE_VERSION_CHECK: Final = "ue_profile_version_check"
 GROUP_VERSION_CHECK: Final = "ue_group_version_check"
 MEMBERSHIP_ROLE_CHECK: Final = "ue_membership_role_check"
 AUDIT_DETAILS_CHECK: Final = "ue_audit_details_check"
+AUDIT_POSITION_CHECK: Final = "ue_audit_position_check"
+AUDIT_HASH_CHECK: Final = "ue_audit_hash_check"
 OUTBOX_PAYLOAD_CHECK: Final = "ue_outbox_payload_check"
 OUTBOX_HEADERS_CHECK: Final = "ue_outbox_headers_check"
 OUTBOX_ATTEMPTS_CHECK: Final = "ue_outbox_attempts_check"

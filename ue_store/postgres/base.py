@@ -16,6 +16,7 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from ue_store import models as tables
 from ue_store.domain import changes, pagination, rules
 from ue_store.domain.changes import Record
+from ue_store.domain.entities import JSONValue
 from ue_store.domain.errors import (
     ConcurrencyConflict,
     NotFound,
@@ -23,6 +24,7 @@ from ue_store.domain.errors import (
 )
 from ue_store.domain.pagination import Page
 
+from . import audit_chain
 from .constraints import CheckViolation, violation_of
 from .errors import constraint_name, integrity_error, translate
 
@@ -103,10 +105,15 @@ class Repository:
     def _writing(
         self, *references: Reference, tenant_required: bool = True
     ) -> Iterator[None]:
-        """Run one write in a savepoint, translating what the database rejects."""
+        """Run one write in a savepoint, translating what the database rejects.
+
+        The write first takes the tenant's audit chain lock, before it locks
+        any row; ``audit_chain`` explains why.
+        """
         self._unit.ensure_open()
         try:
             with transaction.atomic(using=self._unit.using):
+                audit_chain.lock_chain(self._unit.using, self._tenant_id)
                 yield
         except IntegrityError as error:
             failure = self._explain(error, references, tenant_required)
@@ -200,17 +207,8 @@ class Repository:
         """Write the one audit record and one outbox event of a change."""
         change = changes.describe(verb, record, changed, sensitive=sensitive)
         unit = self._unit
-        self._insert(
-            tables.AuditRecord(
-                tenant_id=unit.tenant_id,
-                occurred_at=now,
-                actor=unit.actor,
-                action=change.action,
-                target_type=change.target_type,
-                target_id=change.target_id,
-                correlation_id=unit.correlation_id,
-                details=change.details,
-            )
+        self._record_audit(
+            now, change.action, change.target_type, change.target_id, change.details
         )
         self._insert(
             tables.OutboxEvent(
@@ -224,6 +222,31 @@ class Repository:
                 created_at=now,
                 available_at=now,
             )
+        )
+
+    def _record_audit(
+        self,
+        now: datetime,
+        action: str,
+        target_type: str,
+        target_id: str,
+        details: dict[str, JSONValue],
+    ) -> None:
+        """Write one audit record of the unit; every audit insert goes here.
+
+        The record extends the tenant's hash chain.
+        """
+        unit = self._unit
+        audit_chain.append(
+            unit.using,
+            tenant_id=unit.tenant_id,
+            occurred_at=now,
+            actor=unit.actor,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            correlation_id=unit.correlation_id,
+            details=details,
         )
 
 

@@ -72,6 +72,9 @@ VIOLATIONS: Final[dict[str, Violation]] = {
     names.MEMBERSHIP_UNIQUE: _unique(errors.DuplicateMembership),
     names.OUTBOX_EVENT_ID_UNIQUE: _unique(),
     names.OUTBOX_IDEMPOTENCY_UNIQUE: _unique(),
+    # Two units appended the same position to a tenant's audit chain, which
+    # the chain lock prevents at READ COMMITTED; see postgres/audit_chain.py.
+    names.AUDIT_POSITION_UNIQUE: _unique(),
     # Foreign keys.
     names.USER_TENANT_FK: _TENANT,
     names.ACCOUNT_TENANT_FK: _TENANT,
@@ -92,7 +95,6 @@ VIOLATIONS: Final[dict[str, Violation]] = {
     names.MEMBERSHIP_TENANT_FK: _TENANT,
     names.MEMBERSHIP_GROUP_FK: ReferenceViolation("group", "group_id"),
     names.MEMBERSHIP_ACCOUNT_FK: _ACCOUNT,
-    names.AUDIT_TENANT_FK: _TENANT,
     names.OUTBOX_TENANT_FK: _TENANT,
     # Check constraints. The input rules reject these values before any SQL
     # runs, so a violation means a caller went around them.
@@ -128,6 +130,10 @@ VIOLATIONS: Final[dict[str, Violation]] = {
     names.GROUP_VERSION_CHECK: CheckViolation("version", _VERSION_RULE),
     names.MEMBERSHIP_ROLE_CHECK: CheckViolation("role", _ENUM_RULE),
     names.AUDIT_DETAILS_CHECK: CheckViolation("details", "must be a JSON object"),
+    names.AUDIT_POSITION_CHECK: CheckViolation("position", "must be at least 1"),
+    names.AUDIT_HASH_CHECK: CheckViolation(
+        "record_hash", "must be 64 lowercase hexadecimal digits"
+    ),
     names.OUTBOX_PAYLOAD_CHECK: CheckViolation("payload", "must be a JSON object"),
     names.OUTBOX_HEADERS_CHECK: CheckViolation("headers", "must be a JSON object"),
     names.OUTBOX_ATTEMPTS_CHECK: CheckViolation("attempts", "must not be negative"),

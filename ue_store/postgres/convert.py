@@ -148,6 +148,7 @@ def audit_record(row: models.AuditRecord) -> entities.AuditRecord:
     return entities.AuditRecord(
         tenant_id=row.tenant_id,
         sequence=row.sequence,
+        position=row.position,
         occurred_at=row.occurred_at,
         actor=row.actor,
         action=row.action,
@@ -155,6 +156,8 @@ def audit_record(row: models.AuditRecord) -> entities.AuditRecord:
         target_id=row.target_id,
         correlation_id=row.correlation_id,
         details=row.details,
+        previous_hash=row.previous_hash,
+        record_hash=row.record_hash,
     )
 
 
@@ -170,6 +173,7 @@ def outbox_event(row: models.OutboxEvent) -> entities.OutboxEvent:
         headers=row.headers,
         created_at=row.created_at,
         delivered_at=row.delivered_at,
+        idempotency_key=row.idempotency_key,
     )
 
 

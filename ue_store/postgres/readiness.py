@@ -8,16 +8,26 @@ but absent from the code means the database was migrated by a newer release.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 
 from ue_store.domain.entities import Readiness, ReadinessCheck, SchemaVersion
+from ue_store.domain.errors import UeStoreError
+from ue_store.domain.relay import DEFAULT_STALL_AFTER, relay_warnings
+
+from .relay import PostgresRelay
 
 APP_LABEL = "ue_store"
 
 logger = logging.getLogger(__name__)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +47,17 @@ def read_schema_version(using: str = "default") -> SchemaVersion:
     return SchemaVersion(applied=state.applied, expected=state.expected)
 
 
-def check_readiness(using: str = "default") -> Readiness:
-    """Check the database connection and the migration state; never raises."""
+def check_readiness(
+    using: str = "default",
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+    stall_after: timedelta = DEFAULT_STALL_AFTER,
+) -> Readiness:
+    """Check the database connection and the migration state; never raises.
+
+    When the store is ready, the outbox figures add warnings for dead
+    letters and for an undelivered event older than ``stall_after``.
+    """
     try:
         with connections[using].cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -60,7 +79,23 @@ def check_readiness(using: str = "default") -> Readiness:
             )
         )
     database = ReadinessCheck(name="database", ok=True, reason="database reachable")
-    return Readiness(checks=(database, _migrations_check(using)))
+    checks = (database, _migrations_check(using))
+    if not all(check.ok for check in checks):
+        return Readiness(checks=checks)
+    return Readiness(
+        checks=checks, warnings=_outbox_warnings(using, clock, stall_after)
+    )
+
+
+def _outbox_warnings(
+    using: str, clock: Callable[[], datetime], stall_after: timedelta
+) -> tuple[ReadinessCheck, ...]:
+    try:
+        counts = PostgresRelay(using, clock).counts()
+    except UeStoreError as error:
+        reason = f"outbox figures unreadable ({type(error).__name__})"
+        return (ReadinessCheck(name="outbox", ok=False, reason=reason),)
+    return relay_warnings(counts, stall_after)
 
 
 def _migrations_check(using: str) -> ReadinessCheck:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from django.db import DatabaseError, connections, transaction
@@ -14,6 +14,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from ue_store.domain import inputs, rules
 from ue_store.domain.entities import Readiness, SchemaVersion, TenantAccount
 from ue_store.domain.errors import UeStoreError
+from ue_store.domain.relay import DEFAULT_STALL_AFTER
 
 from .applications import PostgresApplicationRepository, PostgresBindingRepository
 from .base import UnitState
@@ -21,10 +22,12 @@ from .catalog import PostgresCatalogRepository
 from .errors import driver_error_name, translate
 from .groups import PostgresGroupRepository, PostgresMembershipRepository
 from .identities import PostgresExternalIdentityRepository
+from .outbox import PostgresOutbox
 from .people import PostgresAccountRepository, PostgresUserRepository
 from .profiles import PostgresProfileRepository
 from .readiness import check_readiness, read_schema_version
-from .records import PostgresAuditTrail, PostgresOutbox
+from .records import PostgresAuditTrail
+from .relay import PostgresRelay
 from .tenants import PostgresTenantRepository, find_by_slug
 
 logger = logging.getLogger(__name__)
@@ -127,13 +130,20 @@ class PostgresStore:
         clock: Returns the current time, timezone-aware, for every timestamp
             the store writes. Defaults to ``datetime.now(UTC)``; the database's
             own clock is never used, so both stores sort alike.
+        stall_after: Age of the oldest undelivered outbox event above which
+            readiness warns that the relay is stalled.
     """
 
     def __init__(
-        self, using: str = "default", clock: Callable[[], datetime] | None = None
+        self,
+        using: str = "default",
+        clock: Callable[[], datetime] | None = None,
+        *,
+        stall_after: timedelta = DEFAULT_STALL_AFTER,
     ) -> None:
         self._using = using
         self._clock = clock or _utc_now
+        self._stall_after = stall_after
 
     @property
     def using(self) -> str:
@@ -188,13 +198,19 @@ class PostgresStore:
         return find_by_slug(self._using, slug)
 
     def readiness(self) -> Readiness:
-        return check_readiness(self._using)
+        return check_readiness(
+            self._using, clock=self._clock, stall_after=self._stall_after
+        )
 
     def schema_version(self) -> SchemaVersion:
         try:
             return read_schema_version(self._using)
         except DatabaseError as error:
             raise translate(error) from None
+
+    def relay(self) -> PostgresRelay:
+        """Return the outbox relay operations on this store's database."""
+        return PostgresRelay(self._using, self._clock)
 
 
 def _claim_caller_transaction(connection: BaseDatabaseWrapper, tenant_id: UUID) -> None:

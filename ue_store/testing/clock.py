@@ -24,3 +24,10 @@ class TickingClock:
         with self._lock:
             self._now += self._step
             return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward by ``delta``, as if that much time passed."""
+        if delta < timedelta(0):
+            raise ValueError("a clock can't move backwards; pass a positive delta")
+        with self._lock:
+            self._now += delta

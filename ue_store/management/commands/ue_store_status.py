@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
 
+from ue_store.domain.errors import UeStoreError
+from ue_store.domain.relay import DEFAULT_STALL_AFTER
+from ue_store.postgres import PostgresStore
 from ue_store.postgres.readiness import check_readiness, read_schema_version
 
 
 class Command(BaseCommand):
     help = (
-        "Print readiness, the applied and expected migration heads, and a row "
-        "count per ue_store entity. Exits with status 1 when not ready."
+        "Print readiness with its warnings, the applied and expected migration "
+        "heads, a row count per ue_store entity and the outbox relay figures. "
+        "Exits with status 1 when not ready; warnings never change the status."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,15 +43,20 @@ class Command(BaseCommand):
 
 
 def build_report(using: str) -> dict[str, Any]:
-    readiness = check_readiness(using)
+    readiness = check_readiness(using, stall_after=stall_after())
     report: dict[str, Any] = {
         "ready": readiness.ready,
         "checks": [
             {"name": check.name, "ok": check.ok, "reason": check.reason}
             for check in readiness.checks
         ],
+        "warnings": [
+            {"name": warning.name, "reason": warning.reason}
+            for warning in readiness.warnings
+        ],
         "schema": None,
         "counts": None,
+        "outbox": None,
     }
     if not readiness.ready:
         return report
@@ -55,7 +66,32 @@ def build_report(using: str) -> dict[str, Any]:
         "expected": list(version.expected),
     }
     report["counts"] = count_rows(using)
+    report["outbox"] = outbox_figures(using)
     return report
+
+
+def stall_after() -> timedelta:
+    """Return the stalled-relay threshold, ``UE_STORE_OUTBOX_STALL_SECONDS``."""
+    seconds = getattr(settings, "UE_STORE_OUTBOX_STALL_SECONDS", None)
+    if seconds is None:
+        return DEFAULT_STALL_AFTER
+    return timedelta(seconds=float(seconds))
+
+
+def outbox_figures(using: str) -> dict[str, Any] | None:
+    """Return the relay's pending, leased and dead-letter figures."""
+    try:
+        counts = PostgresStore(using=using).relay().counts()
+    except UeStoreError:
+        return None
+    age = counts.oldest_pending_age
+    return {
+        "pending": counts.pending,
+        "retrying": counts.retrying,
+        "leased": counts.leased,
+        "dead_lettered": counts.dead_lettered,
+        "oldest_pending_age_seconds": None if age is None else age.total_seconds(),
+    }
 
 
 def count_rows(using: str) -> dict[str, int] | None:
@@ -83,6 +119,8 @@ def render_text(report: dict[str, Any]) -> str:
     for check in report["checks"]:
         mark = "ok" if check["ok"] else "FAIL"
         lines.append(f"  {check['name']}: {mark} - {check['reason']}")
+    for warning in report.get("warnings", []):
+        lines.append(f"  WARNING {warning['name']}: {warning['reason']}")
     if report["schema"]:
         lines.append(f"schema applied:  {', '.join(report['schema']['applied'])}")
         lines.append(f"schema expected: {', '.join(report['schema']['expected'])}")
@@ -91,4 +129,12 @@ def render_text(report: dict[str, Any]) -> str:
         width = max((len(name) for name in report["counts"]), default=0)
         for name, count in sorted(report["counts"].items()):
             lines.append(f"  {name.ljust(width)}  {count}")
+    outbox = report.get("outbox")
+    if outbox is not None:
+        age = outbox["oldest_pending_age_seconds"]
+        lines.append(
+            f"outbox: {outbox['pending']} pending ({outbox['retrying']} in backoff), "
+            f"{outbox['leased']} leased, {outbox['dead_lettered']} dead-lettered, "
+            f"oldest undelivered {'none' if age is None else f'{age:.0f} s old'}"
+        )
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from ue_store.domain.protocol import Store
 from ..harness import StoreHarness
 from .accounts import AccountContract
 from .applications import ApplicationContract
+from .audit import AuditChainContract, AuditListContract
 from .bindings import BindingContract
 from .catalog import CatalogContract
 from .concurrency import ConcurrencyContract
@@ -35,6 +36,7 @@ from .pagination import PaginationContract
 from .profiles import ProfileContract
 from .readiness import ReadinessContract
 from .records import RecordContract
+from .relay import RelayContract
 from .support import create_tenant
 from .tenants import TenantContract
 from .units import UnitContract
@@ -57,6 +59,9 @@ class ConformanceSuite(
     MembershipContract,
     UnitContract,
     RecordContract,
+    RelayContract,
+    AuditChainContract,
+    AuditListContract,
     IsolationContract,
     ValidationContract,
     NormalisationContract,
