@@ -3,10 +3,17 @@
 The server keeps its data in ``.pgdata/`` at the project root, listens on
 127.0.0.1 and a Unix socket in that folder, and runs as the unprivileged
 ``postgres`` user when this script runs as root (PostgreSQL refuses to run
-as root). Its connection URL, password included, is written to
-``.pgdata/database_url`` with mode 0600; the settings read it from there.
+as root). Its superuser's connection URL, password included, is written to
+``.pgdata/database_url`` with mode 0600.
 
-Usage: python scripts/devdb.py start [--fast] | stop | status | url
+The server also gets the two roles of ue_store, each with a random password
+kept in ``.pgdata`` with mode 0600. The migration role (UE_STORE_MIGRATION_ROLE,
+default ue_store_owner) owns the database and may create test databases. The
+runtime role (UE_STORE_RUNTIME_ROLE, default ue_store_app) owns nothing.
+Their URLs go to ``.pgdata/migration_url`` and ``.pgdata/runtime_url``,
+where the settings read them.
+
+Usage: python scripts/devdb.py start [--fast] | stop | status | url | roles
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import pwd
+import re
 import secrets
 import socket
 import subprocess
@@ -27,13 +35,25 @@ URL_FILE = STATE / "database_url"
 LOG_FILE = STATE / "server.log"
 SERVER_USER = "postgres"
 ADMIN_ROLE = "ue_store_admin"
+MIGRATION_ROLE = os.environ.get("UE_STORE_MIGRATION_ROLE") or "ue_store_owner"
+RUNTIME_ROLE = os.environ.get("UE_STORE_RUNTIME_ROLE") or "ue_store_app"
+for _role in (MIGRATION_ROLE, RUNTIME_ROLE):
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", _role):
+        sys.exit(
+            f"devdb: invalid role name {_role!r}: use lowercase letters, digits "
+            "and underscores"
+        )
+ROLE_URL_FILES = {
+    MIGRATION_ROLE: STATE / "migration_url",
+    RUNTIME_ROLE: STATE / "runtime_url",
+}
 DATABASE = "ue_store"
 PREFERRED_MAJOR = "15"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["start", "stop", "status", "url"])
+    parser.add_argument("command", choices=["start", "stop", "status", "url", "roles"])
     parser.add_argument(
         "--fast",
         action="store_true",
@@ -47,6 +67,10 @@ def main() -> int:
         stop()
     elif args.command == "status":
         return 0 if running() else 3
+    elif args.command == "roles":
+        if not running():
+            sys.exit("devdb: the server is not running; run 'devdb.py start'")
+        ensure_roles(find_bindir(), server_port())
     else:
         print(URL_FILE.read_text().strip())
     return 0
@@ -58,6 +82,7 @@ def start(*, fast: bool) -> None:
         initialise(bindir)
     if running():
         log("already running")
+        ensure_roles(bindir, server_port())
         return
     port = free_port()
     options = [
@@ -73,8 +98,8 @@ def start(*, fast: bool) -> None:
     password = (STATE / "admin_password").read_text().strip()
     url = f"postgres://{ADMIN_ROLE}:{password}@127.0.0.1:{port}/{DATABASE}"
     ensure_database(bindir, port)
-    URL_FILE.write_text(url + "\n")
-    URL_FILE.chmod(0o600)
+    write_private(URL_FILE, url)
+    ensure_roles(bindir, port)
     log(f"started on 127.0.0.1:{port}, data in {DATA}")
 
 
@@ -86,6 +111,8 @@ def stop() -> None:
         [str(find_bindir() / "pg_ctl"), "-D", str(DATA), "-m", "fast", "-w", "stop"]
     )
     URL_FILE.unlink(missing_ok=True)
+    for path in ROLE_URL_FILES.values():
+        path.unlink(missing_ok=True)
     log("stopped")
 
 
@@ -126,27 +153,114 @@ def initialise(bindir: Path) -> None:
 
 
 def ensure_database(bindir: Path, port: int) -> None:
-    env = {**os.environ, "PGPASSWORD": (STATE / "admin_password").read_text().strip()}
-    base = [str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", ADMIN_ROLE]
-    exists = subprocess.run(
-        [
-            *base,
-            "-d",
-            "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    exists = psql(
+        bindir,
+        port,
+        "postgres",
+        f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",
+    )
     if not exists:
-        subprocess.run(
-            [*base, "-d", "postgres", "-qc", f"CREATE DATABASE {DATABASE}"],
-            env=env,
-            check=True,
-        )
+        psql(bindir, port, "postgres", f"CREATE DATABASE {DATABASE}")
+
+
+def ensure_roles(bindir: Path, port: int) -> None:
+    """Create or update both roles, and hand the database to the migration role.
+
+    Objects that an older setup created as the superuser move to the
+    migration role, so that it can run the next migration.
+    """
+    passwords = {role: role_password(role) for role in ROLE_URL_FILES}
+    statements = [
+        f"ALTER ROLE {MIGRATION_ROLE} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE "
+        f"NOBYPASSRLS PASSWORD '{passwords[MIGRATION_ROLE]}';",
+        f"ALTER ROLE {RUNTIME_ROLE} LOGIN NOCREATEDB NOSUPERUSER NOCREATEROLE "
+        f"NOBYPASSRLS PASSWORD '{passwords[RUNTIME_ROLE]}';",
+    ]
+    existing = psql(bindir, port, "postgres", "SELECT rolname FROM pg_roles")
+    for role in ROLE_URL_FILES:
+        if role not in existing.split():
+            statements.insert(0, f"CREATE ROLE {role};")
+    # Passwords travel on stdin, never on a command line.
+    psql(bindir, port, "postgres", "\n".join(statements), secret=True)
+    # The test database that pytest --reuse-db keeps is handed over too.
+    databases = psql(bindir, port, "postgres", "SELECT datname FROM pg_database")
+    for database in (DATABASE, f"test_{DATABASE}"):
+        if database in databases.split():
+            owner = f"ALTER DATABASE {database} OWNER TO {MIGRATION_ROLE}"
+            psql(bindir, port, "postgres", owner)
+            psql(bindir, port, database, HANDOVER_SQL.format(owner=MIGRATION_ROLE))
+    for role, path in ROLE_URL_FILES.items():
+        url = f"postgres://{role}:{passwords[role]}@127.0.0.1:{port}/{DATABASE}"
+        write_private(path, url)
+
+
+# Runs in each handed-over database: PostgreSQL 15 leaves CREATE on the public
+# schema to the database owner, and the REVOKE makes older versions match.
+HANDOVER_SQL = """
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+DO $$
+DECLARE
+    item record;
+BEGIN
+    FOR item IN
+        SELECT c.oid::regclass AS name FROM pg_class AS c
+        WHERE c.relnamespace = 'public'::regnamespace
+          AND c.relkind IN ('r', 'p', 'v', 'm')
+          AND c.relowner <> '{owner}'::regrole
+    LOOP
+        EXECUTE format('ALTER TABLE %s OWNER TO {owner}', item.name);
+    END LOOP;
+    FOR item IN
+        SELECT p.oid::regprocedure AS name FROM pg_proc AS p
+        WHERE p.pronamespace = 'public'::regnamespace
+          AND p.proowner <> '{owner}'::regrole
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s OWNER TO {owner}', item.name);
+    END LOOP;
+END;
+$$;
+"""
+
+
+def role_password(role: str) -> str:
+    path = STATE / f"{role}_password"
+    if not path.exists():
+        write_private(path, secrets.token_urlsafe(24))
+    return path.read_text().strip()
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file that only its owner may read."""
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(text + "\n")
+
+
+def server_port() -> int:
+    """Return the port of the running server, from its postmaster.pid."""
+    return int((DATA / "postmaster.pid").read_text().splitlines()[3])
+
+
+def psql(
+    bindir: Path, port: int, database: str, sql: str, *, secret: bool = False
+) -> str:
+    """Run ``sql`` as the superuser, passed on stdin; return the output rows.
+
+    With ``secret``, a failure does not echo psql's output, which may quote
+    the statement.
+    """
+    env = {**os.environ, "PGPASSWORD": (STATE / "admin_password").read_text().strip()}
+    command = [
+        *(str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port)),
+        *("-U", ADMIN_ROLE, "-d", database, "-v", "ON_ERROR_STOP=1", "-qtA"),
+    ]
+    result = subprocess.run(
+        command, input=sql, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        detail = "output withheld" if secret else result.stderr.strip()
+        sys.exit(f"devdb: psql failed in database {database} ({detail})")
+    return result.stdout.strip()
 
 
 def find_bindir() -> Path:

@@ -21,7 +21,8 @@ ensure_venv() {
 }
 
 # Start the private PostgreSQL server unless DATABASE_URL names a server, and
-# stop it on exit if this script started it. Arguments go to devdb.py start.
+# stop it on exit if this script started it. Arguments go to devdb.py start,
+# which also creates the migration and the runtime role.
 start_database() {
     if [ -n "${DATABASE_URL:-}" ]; then
         echo "using the server named by DATABASE_URL" >&2
@@ -29,6 +30,8 @@ start_database() {
     fi
     if .venv/bin/python scripts/devdb.py status; then
         echo "the private PostgreSQL server is already running; leaving it running" >&2
+        # A server started by an older devdb.py may lack the two roles.
+        .venv/bin/python scripts/devdb.py roles
         return
     fi
     .venv/bin/python scripts/devdb.py start "$@"

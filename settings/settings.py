@@ -1,8 +1,17 @@
 """Settings of the example host project, read from the environment.
 
-DATABASE_URL names the PostgreSQL server. When it is unset, the URL of the
-private server that ``scripts/devdb.py start`` runs is read from
-``.pgdata/database_url``.
+Two database aliases reach the same PostgreSQL database as two roles:
+
+- ``default``, from DATABASE_URL: the runtime role, which owns nothing and
+  is bound by row-level security. Everything but migrations runs on it.
+- ``migrations``, from MIGRATION_DATABASE_URL (DATABASE_URL when unset):
+  the migration role, which owns the schema. Run
+  ``manage.py migrate --database migrations`` and
+  ``manage.py ue_store_grants --apply --database migrations`` with it.
+
+When DATABASE_URL is unset, both URLs are read from the private server that
+``scripts/devdb.py start`` runs (``.pgdata/runtime_url`` and
+``.pgdata/migration_url``). docs/roles-and-rls.md explains the roles.
 """
 
 from __future__ import annotations
@@ -13,22 +22,50 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-EMBEDDED_URL_FILE = BASE_DIR / ".pgdata" / "database_url"
+EMBEDDED_STATE = BASE_DIR / ".pgdata"
 
 env = environ.Env()
 
 
-def _database_url() -> str:
-    url: str = env.str("DATABASE_URL", default="")
-    if url:
-        return url
-    if EMBEDDED_URL_FILE.exists():
-        return EMBEDDED_URL_FILE.read_text().strip()
+def _embedded_url(name: str) -> str:
+    path = EMBEDDED_STATE / name
+    if path.exists():
+        return path.read_text().strip()
+    if (EMBEDDED_STATE / "database_url").exists():
+        raise ImproperlyConfigured(
+            f"the private PostgreSQL server runs but {path} is missing; create "
+            "the migration and runtime roles with 'python scripts/devdb.py roles'"
+        )
     raise ImproperlyConfigured(
         "DATABASE_URL is not set and the private PostgreSQL server is not "
         "running; start it with 'python scripts/devdb.py start' or set "
-        "DATABASE_URL to a postgres:// URL"
+        "DATABASE_URL (runtime role) and MIGRATION_DATABASE_URL (migration "
+        "role) to postgres:// URLs"
     )
+
+
+def _database_urls() -> tuple[str, str]:
+    """Return the runtime and the migration role's URLs."""
+    runtime: str = env.str("DATABASE_URL", default="")
+    if not runtime:
+        return _embedded_url("runtime_url"), _embedded_url("migration_url")
+    migration: str = env.str("MIGRATION_DATABASE_URL", default="")
+    return runtime, migration or runtime
+
+
+def _database(url: str) -> dict[str, object]:
+    config: dict[str, object] = env.db_url_config(url)
+    # Safe behind a transaction-mode pooler such as PgBouncer: psycopg
+    # prepares no server-side statement that a later transaction could miss
+    # on another server connection. ue_store sets no session-level setting.
+    options: dict[str, object] = {"prepare_threshold": None}
+    if env.bool("DATABASE_POOL", default=False):
+        # Django's psycopg pool; it rejects a non-zero CONN_MAX_AGE.
+        options["pool"] = True
+    else:
+        config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+    config["OPTIONS"] = options
+    return config
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -72,8 +109,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db_url_config(_database_url())}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Lowercase names: Django's error reports show uppercase settings, and only
+# DATABASES masks the passwords these URLs contain.
+_runtime_url, _migration_url = _database_urls()
+DATABASES = {
+    "default": _database(_runtime_url),
+    "migrations": _database(_migration_url),
+}
+del _runtime_url, _migration_url
+#: The role that ``manage.py ue_store_grants`` grants to by default: the
+#: runtime role that DATABASE_URL connects as, unless named otherwise.
+UE_STORE_RUNTIME_ROLE = env.str(
+    "UE_STORE_RUNTIME_ROLE", default=str(DATABASES["default"]["USER"])
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True

@@ -2,7 +2,9 @@
 
 They write rows straight through the ORM, bypassing the store, so tests can
 set up data the store would refuse. Every tenant-scoped factory puts its
-references in the row's own tenant unless told otherwise.
+references in the row's own tenant unless told otherwise. Each row is
+inserted in a transaction bound to its tenant, as row-level security
+requires of the runtime role.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import factory
 
+from tests.tenancy import as_tenant
 from ue_store import models
 from ue_store.domain import rules
 from ue_store.domain.entities import AccountKind
@@ -20,7 +23,21 @@ from ue_store.domain.entities import AccountKind
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-class TenantAccountFactory(factory.django.DjangoModelFactory):
+class BoundFactory(factory.django.DjangoModelFactory):
+    """A factory that inserts each row bound to the row's tenant."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        tenant = kwargs.get("tenant")
+        tenant_id = kwargs["id"] if tenant is None else tenant.id
+        with as_tenant(tenant_id):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class TenantAccountFactory(BoundFactory):
     class Meta:
         model = models.TenantAccount
 
@@ -33,7 +50,7 @@ class TenantAccountFactory(factory.django.DjangoModelFactory):
     version = 1
 
 
-class TenantScopedFactory(factory.django.DjangoModelFactory):
+class TenantScopedFactory(BoundFactory):
     class Meta:
         abstract = True
 

@@ -1,7 +1,14 @@
-"""Fixtures of the admin tests: a tenant, and helpers to read admin pages."""
+"""Fixtures of the admin tests: a tenant, and helpers to read admin pages.
+
+Every admin test runs in one transaction (pytest-django's ``db``), which
+``reads_all_tenants`` marks cross-tenant, like the admin's own views, so that
+the test's ORM checks see every tenant. Factories still bind each insert to
+its row's tenant.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,9 +16,16 @@ from django.db import models as django_models
 from django.urls import reverse
 
 from tests.factories import TenantAccountFactory
+from tests.tenancy import inspect_all
 from ue_store import models
 
 ADMIN_ACTOR = "admin:admin"
+
+
+@pytest.fixture(autouse=True)
+def reads_all_tenants(db: None) -> Iterator[None]:
+    with inspect_all():
+        yield
 
 
 @pytest.fixture

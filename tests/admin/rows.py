@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models as django_models
 
 from tests import factories
+from tests.tenancy import bulk_insert
 from ue_store import models
 from ue_store.domain import audit_chain
 
@@ -23,8 +24,7 @@ Builder = Callable[[models.TenantAccount, int], None]
 def bulk(factory: Any, count: int, **fields: Any) -> list[Any]:
     """Build ``count`` rows with a factory and insert them in one statement."""
     rows = factory.build_batch(count, **fields)
-    model: type[django_models.Model] = factory._meta.model
-    return list(model._default_manager.bulk_create(rows))
+    return bulk_insert(rows)
 
 
 def tenants(tenant: models.TenantAccount, count: int) -> None:
@@ -63,7 +63,7 @@ def bindings(tenant: models.TenantAccount, count: int) -> None:
         )
         for account in accounts_of_one_user(tenant, count)
     ]
-    models.Binding.objects.bulk_create(rows)
+    bulk_insert(rows)
 
 
 def attributes(tenant: models.TenantAccount, count: int) -> None:
@@ -82,7 +82,7 @@ def profile_values(tenant: models.TenantAccount, count: int) -> None:
         )
         for attribute in attribute_rows
     ]
-    models.ProfileValue.objects.bulk_create(rows)
+    bulk_insert(rows)
 
 
 def groups(tenant: models.TenantAccount, count: int) -> None:
@@ -96,7 +96,7 @@ def memberships(tenant: models.TenantAccount, count: int) -> None:
         factories.MembershipFactory.build(tenant=tenant, group=group, account=account)
         for account in accounts_of_one_user(tenant, count)
     ]
-    models.Membership.objects.bulk_create(rows)
+    bulk_insert(rows)
 
 
 def audit_records(
@@ -141,11 +141,11 @@ def audit_records(
             )
         )
         previous_hash = record.record_hash
-    models.AuditRecord.objects.bulk_create(rows)
+    bulk_insert(rows)
 
 
 def outbox_events(tenant: models.TenantAccount, count: int) -> None:
-    models.OutboxEvent.objects.bulk_create(
+    bulk_insert(
         models.OutboxEvent(
             tenant=tenant,
             event_id=uuid.uuid4(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -53,14 +54,19 @@ def test_state_filter__dead_lettered(
 
 
 def test_requeue_action__audited_as_admin(
-    admin_client: Client, admin_user: object, tenant: models.TenantAccount
+    admin_client: Client,
+    admin_user: object,
+    tenant: models.TenantAccount,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     dead = make_dead_letter(tenant)
 
-    response = admin_client.post(
-        admin_url(models.OutboxEvent, "changelist"),
-        {"action": "requeue_dead_letters", "_selected_action": [str(dead.pk)]},
-    )
+    # The action's units run once the change list's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            admin_url(models.OutboxEvent, "changelist"),
+            {"action": "requeue_dead_letters", "_selected_action": [str(dead.pk)]},
+        )
 
     dead.refresh_from_db()
     record = models.AuditRecord.objects.get(

@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connections
 
 from ue_store.management.commands.ue_store_demo import EXAMPLE_TENANT_ID
 from ue_store.postgres import get_store
@@ -27,7 +27,11 @@ def test_status_json__reports_ready_schema_and_counts() -> None:
     report = json.loads(run_command("ue_store_status", "--json"))
 
     assert report["ready"] is True
-    assert [check["name"] for check in report["checks"]] == ["database", "migrations"]
+    assert [check["name"] for check in report["checks"]] == [
+        "database",
+        "migrations",
+        "database role",
+    ]
     assert report["schema"]["applied"] == report["schema"]["expected"]
     assert report["schema"]["expected"] != []
     assert report["counts"]["users"] == 2
@@ -44,7 +48,8 @@ def test_status_text__names_every_check() -> None:
 
 
 def test_status__exits_nonzero_with_pending_migration() -> None:
-    with connection.cursor() as cursor:
+    # The runtime role may only read django_migrations.
+    with connections["migrations"].cursor() as cursor:
         cursor.execute(
             "SELECT name FROM django_migrations WHERE app = 'ue_store' "
             "ORDER BY id DESC LIMIT 1"
@@ -59,7 +64,7 @@ def test_status__exits_nonzero_with_pending_migration() -> None:
             run_command("ue_store_status", "--json")
         assert caught.value.returncode == 1
     finally:
-        with connection.cursor() as cursor:
+        with connections["migrations"].cursor() as cursor:
             cursor.execute(
                 "INSERT INTO django_migrations (app, name, applied) "
                 "VALUES ('ue_store', %s, now())",

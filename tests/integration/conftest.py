@@ -14,7 +14,7 @@ ACTOR = "integration-tests"
 
 @pytest.fixture
 def harness(transactional_db: None) -> PostgresHarness:
-    return PostgresHarness()
+    return PostgresHarness(schema_using="migrations")
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """The audit table in PostgreSQL: append-only trigger, tamper detection, schema.
 
 Tampering needs the trigger disabled, which only the table's owner or a
-superuser may do; the test role is a superuser. These tests run inside the
-test's transaction (``db``), so every edit, the disabled trigger included,
-is rolled back when the test ends.
+superuser may do, while the tests run as the runtime role. The tamper and
+trigger tests therefore write their tenant on a separate superuser
+connection, inside a transaction that is rolled back when the test ends, so
+every edit, the disabled trigger included, is undone.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
+from tests.tenancy import as_tenant
 from ue_store import models
 from ue_store.domain import audit_chain
 from ue_store.models import names
@@ -52,18 +55,42 @@ def tenant_id(store: PostgresStore, slug: str) -> UUID:
     return tenant_id
 
 
-def run_sql(sql: str, params: list[object] | None = None) -> None:
-    with connection.cursor() as cursor:
+@pytest.fixture
+def tampered_tenant(superuser_alias: str, slug: str) -> Iterator[UUID]:
+    """Create the four-record tenant as a superuser, in a transaction rolled back.
+
+    Tampering needs the table owner or a superuser, and is never committed,
+    so later tests that check every tenant's chain still find them valid.
+    """
+    store = PostgresStore(using=superuser_alias)
+    tenant_id = uuid4()
+    with transaction.atomic(using=superuser_alias):
+        with store.unit_of_work(tenant_id, actor=ACTOR) as uow:
+            uow.tenants.create(slug=slug, display_name="Audit Tenant")
+            for index in range(3):
+                uow.users.create(display_name=f"Audit Example {index}")
+        yield tenant_id
+        transaction.set_rollback(True, using=superuser_alias)
+
+
+def run_sql(using: str, sql: str, params: list[object] | None = None) -> None:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
 
 
+def audit_rows(using: str) -> Any:
+    return models.AuditRecord._default_manager.using(using)
+
+
 @contextmanager
-def trigger_disabled() -> Iterator[None]:
-    run_sql(f"ALTER TABLE {names.AUDIT_TABLE} DISABLE TRIGGER {TRIGGER}")
+def trigger_disabled(using: str) -> Iterator[None]:
+    run_sql(using, f"ALTER TABLE {names.AUDIT_TABLE} DISABLE TRIGGER {TRIGGER}")
     try:
         yield
     finally:
-        run_sql(f"ALTER TABLE {names.AUDIT_TABLE} ENABLE ALWAYS TRIGGER {TRIGGER}")
+        run_sql(
+            using, f"ALTER TABLE {names.AUDIT_TABLE} ENABLE ALWAYS TRIGGER {TRIGGER}"
+        )
 
 
 def verify(*args: str) -> tuple[str, CommandError | None]:
@@ -87,31 +114,45 @@ def verify(*args: str) -> tuple[str, CommandError | None]:
     ],
     ids=["update", "delete", "truncate", "update-no-rows"],
 )
-def test_trigger__rejects_rewrites(tenant_id: UUID, statement: str) -> None:
-    params: list[object] = [tenant_id] if "%s" in statement else []
+def test_trigger__rejects_rewrites(
+    superuser_alias: str, tampered_tenant: UUID, statement: str
+) -> None:
+    """Even a superuser's rewrite fails while the trigger is enabled."""
+    params: list[object] = [tampered_tenant] if "%s" in statement else []
 
-    with pytest.raises(IntegrityError) as info, transaction.atomic():
-        run_sql(statement, params)
+    with (
+        pytest.raises(IntegrityError) as info,
+        transaction.atomic(using=superuser_alias),
+    ):
+        run_sql(superuser_alias, statement, params)
 
+    rows = audit_rows(superuser_alias)
     assert "append-only" in str(info.value)
-    assert models.AuditRecord.objects.filter(tenant_id=tenant_id).count() == 4
-    assert models.AuditRecord.objects.filter(actor="rewritten").count() == 0
+    assert rows.filter(tenant_id=tampered_tenant).count() == 4
+    assert rows.filter(actor="rewritten").count() == 0
 
 
-def test_trigger__fires_in_replica_mode(tenant_id: UUID) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        run_sql("SET LOCAL session_replication_role = replica")
-        run_sql(f"DELETE FROM {names.AUDIT_TABLE} WHERE tenant_id = %s", [tenant_id])
+def test_trigger__fires_in_replica_mode(
+    superuser_alias: str, tampered_tenant: UUID
+) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic(using=superuser_alias):
+        run_sql(superuser_alias, "SET LOCAL session_replication_role = replica")
+        run_sql(
+            superuser_alias,
+            f"DELETE FROM {names.AUDIT_TABLE} WHERE tenant_id = %s",
+            [tampered_tenant],
+        )
 
-    assert models.AuditRecord.objects.filter(tenant_id=tenant_id).count() == 4
+    rows = audit_rows(superuser_alias)
+    assert rows.filter(tenant_id=tampered_tenant).count() == 4
 
 
-def test_trigger__tenant_table_truncates(tenant_id: UUID) -> None:
+def test_trigger__tenant_table_truncates(
+    superuser_alias: str, tampered_tenant: UUID
+) -> None:
     """Without a foreign key, the audit outlives its tenant account."""
-    with transaction.atomic():
-        run_sql(f"TRUNCATE {names.TENANT_TABLE} CASCADE")
-        remaining = models.AuditRecord.objects.filter(tenant_id=tenant_id).count()
-        transaction.set_rollback(True)
+    run_sql(superuser_alias, f"TRUNCATE {names.TENANT_TABLE} CASCADE")
+    remaining = audit_rows(superuser_alias).filter(tenant_id=tampered_tenant).count()
 
     assert remaining == 4
 
@@ -131,15 +172,19 @@ def test_verify__every_tenant(tenant_id: UUID) -> None:
     assert f"tenant {tenant_id}: valid, 4 record(s)" in output
 
 
-def test_verify__edited_record(tenant_id: UUID, slug: str) -> None:
-    with trigger_disabled():
+def test_verify__edited_record(
+    superuser_alias: str, tampered_tenant: UUID, slug: str
+) -> None:
+    tenant_id = tampered_tenant
+    with trigger_disabled(superuser_alias):
         run_sql(
+            superuser_alias,
             f'UPDATE {names.AUDIT_TABLE} SET details = \'{{"fields": ["x"]}}\''
             " WHERE tenant_id = %s AND position = 2",
             [tenant_id],
         )
 
-    output, error = verify("--tenant-slug", slug)
+    output, error = verify("--tenant-slug", slug, "--database", superuser_alias)
 
     assert error is not None
     assert error.returncode == 1
@@ -148,14 +193,18 @@ def test_verify__edited_record(tenant_id: UUID, slug: str) -> None:
     assert "the 1 record(s) before it are valid" in output
 
 
-def test_verify__deleted_record(tenant_id: UUID, slug: str) -> None:
-    with trigger_disabled():
+def test_verify__deleted_record(
+    superuser_alias: str, tampered_tenant: UUID, slug: str
+) -> None:
+    tenant_id = tampered_tenant
+    with trigger_disabled(superuser_alias):
         run_sql(
+            superuser_alias,
             f"DELETE FROM {names.AUDIT_TABLE} WHERE tenant_id = %s AND position = 2",
             [tenant_id],
         )
 
-    output, error = verify("--tenant-slug", slug)
+    output, error = verify("--tenant-slug", slug, "--database", superuser_alias)
 
     assert error is not None
     assert error.returncode == 1
@@ -163,13 +212,16 @@ def test_verify__deleted_record(tenant_id: UUID, slug: str) -> None:
     assert "2 is missing" in output
 
 
-def test_verify__rehashed_edit_changes_head(tenant_id: UUID) -> None:
+def test_verify__rehashed_edit_changes_head(
+    superuser_alias: str, tampered_tenant: UUID
+) -> None:
     """An edit with every later hash recomputed shows only in the head hash."""
-    before = verify_tenant("default", tenant_id)
-    rows = list(models.AuditRecord.objects.filter(tenant_id=tenant_id))
+    tenant_id = tampered_tenant
+    before = verify_tenant(superuser_alias, tenant_id)
+    rows = list(audit_rows(superuser_alias).filter(tenant_id=tenant_id))
     rows.sort(key=lambda row: row.position)
     previous_hash = audit_chain.GENESIS_HASH
-    with trigger_disabled():
+    with trigger_disabled(superuser_alias):
         for row in rows:
             actor = "intruder" if row.position == 2 else row.actor
             content = audit_chain.ChainContent(
@@ -185,12 +237,12 @@ def test_verify__rehashed_edit_changes_head(tenant_id: UUID) -> None:
                 previous_hash=previous_hash,
             )
             record_hash = audit_chain.compute_hash(content)
-            models.AuditRecord.objects.filter(sequence=row.sequence).update(
+            audit_rows(superuser_alias).filter(sequence=row.sequence).update(
                 actor=actor, previous_hash=previous_hash, record_hash=record_hash
             )
             previous_hash = record_hash
 
-    after = verify_tenant("default", tenant_id)
+    after = verify_tenant(superuser_alias, tenant_id)
 
     assert before.failure is None
     assert after.failure is None
@@ -243,10 +295,11 @@ def test_migration__fills_chains_of_existing_rows() -> None:
     tenant_id = uuid4()
     with PostgresStore().unit_of_work(tenant_id, actor=ACTOR) as uow:
         uow.tenants.create(slug=f"backfill-{tenant_id.hex[:12]}", display_name="Old")
-    call_command("migrate", "ue_store", "0002", verbosity=0)
+    call_command("migrate", "ue_store", "0002", database="migrations", verbosity=0)
     try:
         for index in range(3):
             run_sql(
+                "default",
                 f"INSERT INTO {names.AUDIT_TABLE} (tenant_id, occurred_at, actor,"
                 " action, target_type, target_id, correlation_id, details)"
                 " VALUES (%s, now(), 'old-release', 'user.created', 'user', %s,"
@@ -254,13 +307,16 @@ def test_migration__fills_chains_of_existing_rows() -> None:
                 [tenant_id, f"user-{index}"],
             )
     finally:
-        call_command("migrate", "ue_store", verbosity=0)
+        call_command("migrate", "ue_store", database="migrations", verbosity=0)
 
     report = verify_tenant("default", tenant_id)
-    positions = models.AuditRecord.objects.filter(tenant_id=tenant_id).order_by(
-        "sequence"
-    )
+    with as_tenant(tenant_id):
+        positions = list(
+            models.AuditRecord.objects.filter(tenant_id=tenant_id)
+            .order_by("sequence")
+            .values_list("position", flat=True)
+        )
 
     assert report.failure is None
     assert report.count == 4
-    assert list(positions.values_list("position", flat=True)) == [1, 2, 3, 4]
+    assert positions == [1, 2, 3, 4]

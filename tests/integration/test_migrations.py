@@ -11,6 +11,18 @@ from django.db import connection
 pytestmark = pytest.mark.postgres
 
 
+def regrant_runtime_role() -> None:
+    call_command(
+        "ue_store_grants",
+        "--apply",
+        "--runtime-role",
+        connection.settings_dict["USER"],
+        "--database",
+        "migrations",
+        verbosity=0,
+    )
+
+
 def ue_store_tables() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -33,9 +45,11 @@ def test_migrations__models_have_no_pending_changes() -> None:
 def test_migrations__zero_and_back() -> None:
     before = ue_store_tables()
 
-    call_command("migrate", "ue_store", "zero", verbosity=0)
+    call_command("migrate", "ue_store", "zero", database="migrations", verbosity=0)
     emptied = ue_store_tables()
-    call_command("migrate", "ue_store", verbosity=0)
+    call_command("migrate", "ue_store", database="migrations", verbosity=0)
+    # The tables are new, so the runtime role needs its privileges again.
+    regrant_runtime_role()
     after = ue_store_tables()
 
     assert len(before) == 12

@@ -14,4 +14,4 @@ pytestmark = pytest.mark.postgres
 class TestPostgresStore(ConformanceSuite):
     @pytest.fixture
     def harness(self, transactional_db: None) -> StoreHarness:
-        return PostgresHarness()
+        return PostgresHarness(schema_using="migrations")

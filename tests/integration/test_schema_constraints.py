@@ -13,6 +13,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from tests import factories
+from tests.tenancy import as_tenant
 from ue_store.domain import errors
 from ue_store.models import names
 from ue_store.postgres.constraints import (
@@ -166,16 +167,17 @@ def violate(sql: str, params: list[object]) -> IntegrityError:
 def test_violation__duplicate_email_key() -> None:
     user = factories.UserFactory(primary_email="ada@example.test")
 
-    error = integrity_error(
-        violate(
-            "INSERT INTO ue_store_user (tenant_id, id, display_name, primary_email,"
-            " email_key, status, created_at, updated_at, version)"
-            " SELECT tenant_id, %s, display_name, 'ADA@example.test', email_key,"
-            " status, created_at, updated_at, version"
-            " FROM ue_store_user WHERE id = %s",
-            [uuid4(), user.id],
+    with as_tenant(user.tenant_id):
+        error = integrity_error(
+            violate(
+                "INSERT INTO ue_store_user (tenant_id, id, display_name,"
+                " primary_email, email_key, status, created_at, updated_at, version)"
+                " SELECT tenant_id, %s, display_name, 'ADA@example.test', email_key,"
+                " status, created_at, updated_at, version"
+                " FROM ue_store_user WHERE id = %s",
+                [uuid4(), user.id],
+            )
         )
-    )
 
     assert isinstance(error, errors.DuplicateEmail)
 
@@ -190,7 +192,8 @@ def test_violation__check_constraints() -> None:
     ]
 
     for sql, field in cases:
-        error = integrity_error(violate(sql, [account.id]))
+        with as_tenant(account.tenant_id):
+            error = integrity_error(violate(sql, [account.id]))
         assert isinstance(error, errors.ValidationError), sql
         assert error.field == field
 
@@ -199,12 +202,13 @@ def test_violation__check_constraints() -> None:
 def test_violation__json_type_checks() -> None:
     application = factories.ApplicationFactory()
 
-    error = integrity_error(
-        violate(
-            "UPDATE ue_store_application SET metadata = '[]'::jsonb WHERE id = %s",
-            [application.id],
+    with as_tenant(application.tenant_id):
+        error = integrity_error(
+            violate(
+                "UPDATE ue_store_application SET metadata = '[]'::jsonb WHERE id = %s",
+                [application.id],
+            )
         )
-    )
 
     assert isinstance(error, errors.ValidationError)
     assert error.field == "metadata"
@@ -277,11 +281,14 @@ def test_isolation__raw_sql_cannot_cross_tenants(
     same_tenant_row = target(tenant=row_in_a.tenant)
     assert row_in_b.tenant_id != row_in_a.tenant_id
 
-    with pytest.raises(IntegrityError) as info, transaction.atomic():
-        repoint(table, column, row_in_a.id, row_in_b.id)
-    translated = integrity_error(info.value)
-    # The same statement is accepted when the reference stays in the tenant.
-    repoint(table, column, row_in_a.id, same_tenant_row.id)
+    # Bound to tenant A, as a unit would be: foreign key checks ignore
+    # row-level security, so the composite key is what rejects B's row.
+    with as_tenant(row_in_a.tenant_id):
+        with pytest.raises(IntegrityError) as info, transaction.atomic():
+            repoint(table, column, row_in_a.id, row_in_b.id)
+        translated = integrity_error(info.value)
+        # The same statement is accepted when the reference stays in the tenant.
+        repoint(table, column, row_in_a.id, same_tenant_row.id)
 
     assert isinstance(translated, errors.NotFound)
     assert translated.entity == entity
@@ -289,14 +296,20 @@ def test_isolation__raw_sql_cannot_cross_tenants(
 
 @pytest.mark.django_db
 def test_isolation__missing_tenant_rejected() -> None:
-    user = factories.UserFactory()
+    tenant_id = uuid4()
 
-    with pytest.raises(IntegrityError) as info, transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE ue_store_user SET tenant_id = %s WHERE id = %s",
-                [uuid4(), user.id],
-            )
+    with (
+        as_tenant(tenant_id),
+        pytest.raises(IntegrityError) as info,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO ue_store_user (tenant_id, id, display_name, status,"
+            " created_at, updated_at, version)"
+            " VALUES (%s, %s, 'Ada Example', 'active', now(), now(), 1)",
+            [tenant_id, uuid4()],
+        )
     translated = integrity_error(info.value)
 
     assert isinstance(translated, errors.NotFound)

@@ -3,7 +3,9 @@
 A write runs SAVEPOINT, the tenant's audit chain lock, its reads and writes,
 a SELECT of the chain head and one INSERT each for the audit record and the
 outbox event, and RELEASE SAVEPOINT. A list is one SELECT
-whatever the number of rows.
+whatever the number of rows. The counts start inside an open unit; the one
+statement that opening a unit runs, its tenant binding, is pinned in
+test_tenant_binding.py.
 """
 
 from __future__ import annotations

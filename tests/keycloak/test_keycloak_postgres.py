@@ -26,6 +26,7 @@ from keycloak_support import (
     write_json,
 )
 
+from tests.tenancy import inspect_all
 from ue_store.domain.errors import NotFound
 from ue_store.keycloak import tenant_id_for
 from ue_store.postgres import PostgresStore, get_store
@@ -41,7 +42,7 @@ def store() -> PostgresStore:
 def table_rows() -> dict[str, list[str]]:
     """Return every row of every ue_store table, as PostgreSQL's row text."""
     rows: dict[str, list[str]] = {}
-    with connection.cursor() as cursor:
+    with inspect_all(), connection.cursor() as cursor:
         for model in apps.get_app_config("ue_store").get_models():
             table = model._meta.db_table
             cursor.execute(f'SELECT t::text FROM "{table}" t')

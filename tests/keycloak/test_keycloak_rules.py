@@ -190,7 +190,7 @@ def test_malformed_json__names_file_and_path(
 
     assert report.failure is not None
     assert report.failure.file == str(export)
-    assert report.failure.path == "$.users[1]"
+    assert report.failure.path == "$.users[1].email"
     assert report.failure.rule.startswith("malformed JSON")
     assert "example" not in report.failure.rule
     assert_nothing_written(store)

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from django.db import connection
 
+from tests.tenancy import bulk_insert
 from ue_store import models
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ def seed_events(
         )
         for index in range(count)
     ]
-    return models.OutboxEvent.objects.bulk_create(rows, batch_size=2000)
+    return bulk_insert(rows)
 
 
 class RelayProcess:

@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 from django.db import connection
 
+from tests.tenancy import inspect_all
 from ue_store import models
 from ue_store.postgres import PostgresStore
 
@@ -24,11 +25,18 @@ FAST = ["--poll-seconds", "0.2", "--retry-base-seconds", "0.2"]
 def tenant_event_ids() -> set[str]:
     """Return the ids of the store's own events, such as tenant.created."""
     rows = models.OutboxEvent.objects.exclude(event_type="invoice.issued")
-    return {str(event_id) for event_id in rows.values_list("event_id", flat=True)}
+    with inspect_all():
+        return {str(event_id) for event_id in rows.values_list("event_id", flat=True)}
 
 
 def delivered_count() -> int:
-    return models.OutboxEvent.objects.filter(delivered_at__isnull=False).count()
+    return count_events(delivered_at__isnull=False)
+
+
+def count_events(**conditions: Any) -> int:
+    """Count the outbox events of every tenant that match ``conditions``."""
+    with inspect_all():
+        return models.OutboxEvent.objects.filter(**conditions).count()
 
 
 def sink_order_by_aggregate(records: list[dict[str, Any]]) -> dict[str, list[int]]:
@@ -62,7 +70,7 @@ def test_four_relays__drain_10000_events(tmp_path: Path, tenant_id: UUID) -> Non
     assert codes == [0, 0, 0, 0], [relay.log()[-2000:] for relay in relays]
     assert set(sink_ids) >= expected
     assert len(sink_ids) == len(set(sink_ids))
-    assert models.OutboxEvent.objects.filter(delivered_at__isnull=True).count() == 0
+    assert count_events(delivered_at__isnull=True) == 0
     for sequences in sink_order_by_aggregate(records).values():
         assert sequences == sorted(sequences)
     assert all("lost the lease" not in relay.log() for relay in relays)
@@ -88,8 +96,7 @@ def test_killed_relay__events_delivered_after_lease(
             doomed.wait(timeout=10)
         finally:
             doomed.stop()
-        held = models.OutboxEvent.objects.filter(lease_owner="doomed")
-        assert held.count() == 50
+        assert count_events(lease_owner="doomed") == 50
         survivor = RelayProcess(
             tmp_path / "survivor.log",
             *("--sink", f"jsonl:{sink}", "--once", "--name", "survivor", *FAST),
@@ -103,8 +110,7 @@ def test_killed_relay__events_delivered_after_lease(
     assert code == 0, survivor.log()
     assert sink_ids == {str(row.event_id) for row in seeded} | tenant_event_ids()
     assert delivered_count() == 201
-    retaken = models.OutboxEvent.objects.filter(attempts=2)
-    assert retaken.count() == 50
+    assert count_events(attempts=2) == 50
 
 
 def test_failing_sink__backoff_then_delivery(tmp_path: Path, tenant_id: UUID) -> None:
@@ -121,11 +127,12 @@ def test_failing_sink__backoff_then_delivery(tmp_path: Path, tenant_id: UUID) ->
             relay.stop()
 
     accepted = {event["event_id"] for event in flaky.accepted}
-    retried = models.OutboxEvent.objects.filter(attempts__gte=2)
+    with inspect_all():
+        retried = list(models.OutboxEvent.objects.filter(attempts__gte=2))
     assert code == 0, relay.log()
     assert accepted == {str(row.event_id) for row in seeded} | tenant_event_ids()
     assert delivered_count() == 21
-    assert retried.count() >= 1
+    assert len(retried) >= 1
     assert {row.last_error for row in retried} == {"HTTP sink answered status 503"}
     assert all(row.available_at > row.created_at for row in retried)
     assert "sink rejected" in relay.log()
@@ -157,8 +164,9 @@ def test_poison_event__dead_lettered_rest_flows(
         finally:
             relay.stop()
 
-    poison.refresh_from_db()
-    blocked.refresh_from_db()
+    with inspect_all():
+        poison.refresh_from_db()
+        blocked.refresh_from_db()
     accepted = {event["event_id"] for event in picky.accepted}
     counts = store.relay().counts()
     assert code == 0, relay.log()

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.tenancy import as_tenant
 from ue_store import models
 
 from .support import seed_events
@@ -19,9 +20,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_status__dead_letter_is_warning(tenant_id: UUID) -> None:
     rows = seed_events(tenant_id, 3, aggregates=3)
-    models.OutboxEvent.objects.filter(pk=rows[0].pk).update(
-        dead_lettered_at=timezone.now(), attempts=10
-    )
+    with as_tenant(tenant_id):
+        models.OutboxEvent.objects.filter(pk=rows[0].pk).update(
+            dead_lettered_at=timezone.now(), attempts=10
+        )
     output = StringIO()
 
     call_command("ue_store_status", "--json", stdout=output)

@@ -4,7 +4,8 @@ It keeps each change list at a fixed number of queries, removes the bulk
 delete action and searches normalised key columns and ids. Every write goes
 through the store protocol in a unit of work bound to the row's tenant, with
 the actor ``admin:<username>``. Adds and changes run in a ``StoreForm``, and
-deletes run in ``delete_record``.
+deletes run in ``delete_record``. Every view reads across tenants through
+``tenancy.render_across_tenants``, which logs the operator.
 
 NOTE: The admin addresses rows by ``id`` alone and joins related rows by id
 alone, while the database keys are (tenant_id, id). The store creates ids
@@ -18,6 +19,8 @@ import uuid
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,6 +31,7 @@ from ue_store.domain.errors import ConcurrencyConflict, NotFound, ValidationErro
 from ue_store.postgres import PostgresUnitOfWork, get_store
 
 from .forms import StoreForm
+from .tenancy import render_across_tenants
 
 if TYPE_CHECKING:
     ModelAdminBase = admin.ModelAdmin[Any]
@@ -130,20 +134,72 @@ class StoreAdmin(ModelAdminBase):
         """Delete ``obj`` with the protocol call that removes its kind of row."""
         raise NotImplementedError
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        view = super().changelist_view
+        return render_across_tenants(
+            request, self.model, "change list", lambda: view(request, extra_context)
+        )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        view = super().changeform_view
+        return render_across_tenants(
+            request,
+            self.model,
+            "change form",
+            lambda: view(request, object_id, form_url, extra_context),
+        )
+
+    def history_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        view = super().history_view
+        return render_across_tenants(
+            request,
+            self.model,
+            "history",
+            lambda: view(request, object_id, extra_context),
+        )
+
     def delete_view(
         self,
         request: HttpRequest,
         object_id: str,
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        view = super().delete_view
         try:
-            return super().delete_view(request, object_id, extra_context)
+            return render_across_tenants(
+                request,
+                self.model,
+                "delete page",
+                lambda: view(request, object_id, extra_context),
+            )
         except (ConcurrencyConflict, NotFound, ValidationError) as error:
             # The view's transaction has rolled back, admin log entry included.
             self.message_user(request, f"Nothing was deleted: {error}.", messages.ERROR)
             opts = self.opts
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             return HttpResponseRedirect(url)
+
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        # PostgreSQL rejects a NUL in text, so a filter value holding one would
+        # end the page in DataError. Django redirects an invalid lookup to the
+        # list with "?e=1" instead.
+        for name, values in request.GET.lists():
+            if name != SEARCH_VAR and any("\x00" in v for v in [name, *values]):
+                raise IncorrectLookupParameters("a query parameter contains NUL")
+        return super().get_changelist_instance(request)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str

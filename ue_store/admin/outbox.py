@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -73,7 +74,12 @@ def requeue_dead_letters(
     request: HttpRequest,
     queryset: QuerySet[models.OutboxEvent],
 ) -> None:
-    """Requeue the selected dead letters through the store, one unit per tenant."""
+    """Requeue the selected dead letters through the store, one unit per tenant.
+
+    The change list reads the selection in its cross-tenant transaction, and
+    a transaction may hold units of one tenant only, so the units run once
+    that transaction has committed.
+    """
     by_tenant: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     selected = queryset.filter(
         dead_lettered_at__isnull=False, delivered_at__isnull=True
@@ -81,13 +87,17 @@ def requeue_dead_letters(
     for tenant_id, event_id in selected:
         by_tenant[uuid.UUID(str(tenant_id))].append(event_id)
     store = get_store()
-    requeued = 0
-    for tenant_id, event_ids in by_tenant.items():
-        with store.unit_of_work(tenant_id, actor=actor_of(request)) as uow:
-            requeued += len(uow.outbox.requeue(event_ids))
-    model_admin.message_user(
-        request, f"Requeued {requeued} dead-lettered event(s).", messages.SUCCESS
-    )
+
+    def requeue() -> None:
+        requeued = 0
+        for tenant_id, event_ids in by_tenant.items():
+            with store.unit_of_work(tenant_id, actor=actor_of(request)) as uow:
+                requeued += len(uow.outbox.requeue(event_ids))
+        model_admin.message_user(
+            request, f"Requeued {requeued} dead-lettered event(s).", messages.SUCCESS
+        )
+
+    transaction.on_commit(requeue, using=store.using)
 
 
 class OutboxRelayAdmin(TenantScopedAdmin):

@@ -50,8 +50,11 @@ class RecordTypeFilter(admin.SimpleListFilter):
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[Any]
     ) -> QuerySet[Any] | None:
+        # Only a listed type reaches the database: any other value, such as
+        # one holding a NUL that PostgreSQL rejects, leaves the list unfiltered
+        # like an unknown state in OutboxStateFilter does.
         value = self.value()
-        if value is None:
+        if value not in RECORD_TYPES:
             return queryset
         return queryset.filter(**{self.field_name: value})
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, Final
 
 from .errors import KeycloakImportError, child, item
+
+#: Attribute names that suggest a secret, matched anywhere in the name and
+#: in any case, such as ``password``, ``client_secret`` or ``apiToken``. The
+#: importer never reads the values of such attributes.
+SECRET_NAME: Final = re.compile(
+    r"pass(word|wd|phrase)|secret|token|credential|api[-_]?key|private[-_]?key",
+    re.IGNORECASE,
+)
 
 
 class Checker:
@@ -105,3 +114,8 @@ def count_unmapped(
     for key, value in record.items():
         if key not in mapped and not is_empty(value):
             counter[f"{scope}.{key}"] += 1
+
+
+def looks_secret(name: str) -> bool:
+    """Tell whether an attribute name matches SECRET_NAME."""
+    return SECRET_NAME.search(name) is not None

@@ -79,14 +79,38 @@ class ClientRecord:
     path: str
 
 
+#: Deepest nesting of subgroups. The reader already rejects JSON nested
+#: deeper than MAX_DEPTH, which allows 31 levels of groups, and this limit
+#: keeps the recursive parse and write safe for a realm built in Python too.
+MAX_GROUP_DEPTH: Final = 31
+
+
 @dataclass(slots=True)
 class GroupNode:
-    """A group definition; ``key`` is its full Keycloak path, such as ``/A/B``."""
+    """A group definition.
+
+    ``names`` are the names from the top-level group down to this one, and
+    ``path`` is the JSON path of its definition.
+    """
 
     name: str
-    key: str
+    names: tuple[str, ...]
     path: str
     children: list[GroupNode] = field(default_factory=list)
+
+
+def group_path_forms(names: tuple[str, ...]) -> set[str]:
+    """Return the Keycloak paths that can name a group, such as ``/A/B``.
+
+    Keycloak joins the names with ``/`` and by default leaves a ``/`` inside
+    a name as it is, so the group ``a/b`` and the subgroup ``b`` of ``a``
+    share the path ``/a/b``. With its ``escape-slashes-in-group-path`` option
+    on (off by default), it writes a ``/`` inside a name as ``~/``, which
+    gives ``/a~/b`` for the first group. Both forms are accepted.
+    """
+    plain = "".join(f"/{name}" for name in names)
+    escaped = "".join("/" + name.replace("/", "~/") for name in names)
+    return {plain, escaped}
 
 
 @dataclass(slots=True)
@@ -94,7 +118,9 @@ class RealmPlan:
     """Everything of a realm except its users, checked for types.
 
     ``defines_groups`` is False for a users-only input; group paths of its
-    users then create the groups they name.
+    users then create the groups they name. ``group_paths`` maps each
+    Keycloak path of a defined group to the groups it names, keyed by their
+    names. A path with more than one group is ambiguous.
     """
 
     file: str
@@ -104,6 +130,9 @@ class RealmPlan:
     defines_groups: bool = False
     clients: list[ClientRecord] = field(default_factory=list)
     groups: list[GroupNode] = field(default_factory=list)
+    group_paths: dict[str, dict[tuple[str, ...], GroupNode]] = field(
+        default_factory=dict
+    )
     issuers: dict[str, str] = field(default_factory=dict)
     provider_aliases: set[str] = field(default_factory=set)
     profile: dict[str, ProfileAttribute] | None = None
@@ -140,7 +169,7 @@ def parse_realm(raw: object, file: str, path: str = "$") -> RealmPlan:
     _parse_clients(check, realm, plan)
     for index, group in enumerate(check.optional_array(realm, "groups", path)):
         plan.groups.append(
-            _parse_group(check, group, item(child(path, "groups"), index), "", plan)
+            _parse_group(check, group, item(child(path, "groups"), index), (), plan)
         )
     _parse_providers(check, realm, plan)
     plan.profile = read_profile_config(check, realm, path, plan.unmapped)
@@ -199,17 +228,23 @@ def _client_metadata(
 
 
 def _parse_group(
-    check: Checker, raw: object, path: str, parent_key: str, plan: RealmPlan
+    check: Checker,
+    raw: object,
+    path: str,
+    parent_names: tuple[str, ...],
+    plan: RealmPlan,
 ) -> GroupNode:
+    if len(parent_names) >= MAX_GROUP_DEPTH:
+        raise check.fail(path, f"subgroups nest more than {MAX_GROUP_DEPTH} levels")
     group = check.mapping(raw, path)
     name = check.required_string(group, "name", path)
-    # NOTE: a "/" inside a group name is indistinguishable from nesting in
-    # these paths, so such a group may match a user's path ambiguously.
-    node = GroupNode(name=name, key=f"{parent_key}/{name}", path=path)
+    node = GroupNode(name=name, names=(*parent_names, name), path=path)
+    for form in group_path_forms(node.names):
+        plan.group_paths.setdefault(form, {}).setdefault(node.names, node)
     children_path = child(path, "subGroups")
     for index, sub in enumerate(check.optional_array(group, "subGroups", path)):
         node.children.append(
-            _parse_group(check, sub, item(children_path, index), node.key, plan)
+            _parse_group(check, sub, item(children_path, index), node.names, plan)
         )
     count_unmapped(plan.unmapped, "groups[]", group, _GROUP_MAPPED)
     return node

@@ -29,7 +29,7 @@ from ue_store.domain import rules
 from ue_store.domain.errors import NotFound, UeStoreError, ValidationError
 from ue_store.domain.protocol import Store
 
-from .errors import KeycloakImportError
+from .errors import KeycloakImportError, child
 from .realm import RealmPlan, parse_realm
 from .scan import UserScan
 from .sources import (
@@ -117,6 +117,8 @@ def import_keycloak(
                 f"--tenant-slug needs a single realm, but the input holds "
                 f"{len(sources)} realms",
             )
+        if options.tenant_slug is None:
+            _check_distinct_slugs(sources)
     except KeycloakImportError as error:
         logger.error(
             "keycloak import failed: %s",
@@ -144,6 +146,31 @@ def import_keycloak(
             report.failure = failure
             return report
     return report
+
+
+def _check_distinct_slugs(sources: list[RealmSource]) -> None:
+    """Reject two realms whose names give the same tenant slug.
+
+    Both would land in the tenant of that slug, so the second realm's records
+    would merge into the first one's tenant. The check runs before any realm
+    is written, so a dry run fails the same way as a real run.
+    """
+    seen: dict[str, RealmPart] = {}
+    for source in sources:
+        slug = slugify(source.name)
+        part = source.parts[0]
+        first = seen.setdefault(slug, part)
+        if first is part or not slug:
+            continue
+        where = child(first.prefix, "realm")
+        if first.file != part.file:
+            where = f"{where} in {first.file}"
+        raise KeycloakImportError(
+            part.file,
+            child(part.prefix, "realm"),
+            f"gives the same tenant slug as the realm at {where}; import the "
+            "realms one at a time with --tenant-slug",
+        )
 
 
 def _log_failure(realm: str, error: KeycloakImportError) -> None:

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ijson
-
 from .errors import KeycloakImportError, child, item
 from .reader import (
+    JsonEvents,
     iter_realms,
     iter_users,
-    malformed,
     open_json,
     read_realm_object,
     realm_names_in_array,
@@ -112,18 +110,15 @@ def _export_folder_files(folder: Path) -> list[Path]:
 def _object_realm_name(path: Path) -> str:
     """Read the top-level ``realm`` member, stopping as soon as it is found."""
     with open_json(path) as stream:
-        events = ijson.parse(stream)
-        try:
-            for prefix, event, value in events:
-                if prefix == "" and event == "map_key" and value == "realm":
-                    _, kind, name = next(events)
-                    if kind != "string" or not name.strip():
-                        raise KeycloakImportError(
-                            path, "$.realm", "must be a non-empty string"
-                        )
-                    return str(name)
-        except ijson.JSONError as error:
-            raise malformed(path, "$", error) from None
+        events = iter(JsonEvents(path, stream))
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key" and value == "realm":
+                _, kind, name = next(events)
+                if kind != "string" or not name.strip():
+                    raise KeycloakImportError(
+                        path, "$.realm", "must be a non-empty string"
+                    )
+                return str(name)
     raise KeycloakImportError(path, "$.realm", "is required but missing")
 
 

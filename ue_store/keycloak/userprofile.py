@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from ue_store.domain.entities import ValueType
 
-from .checks import Checker, count_unmapped
+from .checks import Checker, count_unmapped, looks_secret
 from .errors import child, item
 
 PROFILE_CONFIG_KEY: Final = "kc.user.profile.config"
@@ -54,6 +54,14 @@ def read_profile_config(
         raise check.fail(
             text_path, f"must be a JSON user-profile configuration: {error.msg}"
         ) from None
+    except (ValueError, RecursionError):
+        # json.loads raises ValueError for an integer of more than 4,300
+        # digits and RecursionError for very deep nesting.
+        raise check.fail(
+            text_path,
+            "must be a JSON user-profile configuration: a number is too long "
+            "or the nesting too deep",
+        ) from None
     config = check.mapping(document, text_path)
     attributes: dict[str, ProfileAttribute] = {}
     list_path = f"{text_path} (parsed).attributes"
@@ -65,6 +73,9 @@ def read_profile_config(
             entry, "multivalued", entry_path, default=False
         )
         if key in _BUILTIN:
+            continue
+        if looks_secret(key):
+            unmapped["userProfile.attributes[] (name suggests a secret)"] += 1
             continue
         value_type = ValueType.STRING_LIST if multivalued else ValueType.STRING
         attributes[key] = ProfileAttribute(key, value_type, check.file, entry_path)

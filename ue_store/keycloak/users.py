@@ -10,7 +10,7 @@ from typing import Any, Final
 from ue_store.domain import rules
 from ue_store.domain.errors import ValidationError
 
-from .checks import Checker, count_unmapped, is_empty
+from .checks import Checker, count_unmapped, is_empty, looks_secret
 from .errors import child, item
 
 #: Keycloak's built-in profile attributes; they feed user fields, not the catalog.
@@ -131,6 +131,11 @@ def _parse_attributes(
         if key in BUILTIN_ATTRIBUTES:
             if not is_empty(value):
                 record.unmapped[f"users[].attributes.{key} (built-in field)"] += 1
+            continue
+        if looks_secret(key):
+            # A secret must not become a profile value, which the admin
+            # shows, so its value is never read.
+            record.unmapped[f"users[].attributes.{key} (name suggests a secret)"] += 1
             continue
         try:
             rules.check_text("key", key, max_length=rules.CATALOG_KEY_MAX_LENGTH)

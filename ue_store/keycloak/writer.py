@@ -59,6 +59,7 @@ class RealmWriter:
         self.plan = plan
         self.summary = summary
         self.skip_conflicts = skip_conflicts
+        # Groups the realm defines, by the JSON path of their definition.
         self.defined_groups: dict[str, Group] = {}
         self.catalog: dict[str, CatalogAttribute | None] = {}
         # Records a user's savepoint may have created; cleared when one rolls
@@ -197,12 +198,12 @@ class RealmWriter:
     def _write_group(self, node: GroupNode, parent: Group | None) -> None:
         def write() -> None:
             group = self._ensure_group(node.name, parent, self.plan.file, node.path)
-            self.defined_groups[node.key] = group
+            self.defined_groups[node.path] = group
 
         if not self.guarded("groups", self.plan.file, node.path, write):
             return
         for sub in node.children:
-            self._write_group(sub, self.defined_groups[node.key])
+            self._write_group(sub, self.defined_groups[node.path])
 
     def _ensure_group(
         self, name: str, parent: Group | None, file: str, path: str
@@ -221,16 +222,12 @@ class RealmWriter:
     def group_for(self, group_path: str, file: str, path: str) -> Group:
         """Return the group at a Keycloak path such as ``/parent/child``.
 
-        A realm that defines groups must define every path its users name.
-        A users-only input defines none, so the path's groups are created.
+        A realm that defines groups must define every path its users name,
+        and a path that names two of its groups is rejected. A users-only
+        input defines none, so the path's groups are created.
         """
-        known = self.defined_groups.get(group_path)
-        if known is not None:
-            return known
         if self.plan.defines_groups:
-            raise KeycloakImportError(
-                file, path, "names a group that the realm does not define"
-            )
+            return self._defined_group(group_path, file, path)
         names = group_path.split("/")
         if len(names) < 2 or names[0] or not all(names[1:]):
             raise KeycloakImportError(
@@ -247,6 +244,24 @@ class RealmWriter:
             group = cached
         assert group is not None
         return group
+
+    def _defined_group(self, group_path: str, file: str, path: str) -> Group:
+        nodes = list(self.plan.group_paths.get(group_path, {}).values())
+        if len(nodes) > 1:
+            raise KeycloakImportError(
+                file,
+                path,
+                f"names both the group at {nodes[0].path} and the group at "
+                f"{nodes[1].path}, because a group name contains '/'. Rename "
+                "the group, or export with Keycloak's "
+                "escape-slashes-in-group-path option on",
+            )
+        known = self.defined_groups.get(nodes[0].path) if nodes else None
+        if known is None:
+            raise KeycloakImportError(
+                file, path, "names a group that the realm does not define"
+            )
+        return known
 
     def define_catalog(self, inferred: dict[str, ProfileAttribute]) -> None:
         """Define the profile config's attributes, then inferred ones it lacks."""

@@ -97,12 +97,7 @@ class MemoryRelay:
         accepted: list[UUID] = []
         with self._locked():
             now = self._clock()
-            for event, delivery in self._held(checked_token, ids):
-                if (
-                    delivery.lease_expires_at is None
-                    or delivery.lease_expires_at <= now
-                ):
-                    continue
+            for event, delivery in self._held(checked_token, ids, now):
                 self._tables.outbox.set_row(
                     event.tenant_id,
                     event.sequence,
@@ -132,7 +127,7 @@ class MemoryRelay:
         dead: list[UUID] = []
         with self._locked():
             now = self._clock()
-            for event, delivery in self._held(checked_token, ids):
+            for event, delivery in self._held(checked_token, ids, now):
                 released = dataclasses.replace(
                     delivery, lease_token=None, lease_expires_at=None, last_error=reason
                 )
@@ -151,7 +146,7 @@ class MemoryRelay:
         checked_token = relay_rules.check_token(token)
         accepted: list[UUID] = []
         with self._locked():
-            for event, delivery in self._held(checked_token, ids):
+            for event, delivery in self._held(checked_token, ids, self._clock()):
                 self._store_delivery(
                     event,
                     dataclasses.replace(
@@ -251,13 +246,20 @@ class MemoryRelay:
                 yield event, delivery
 
     def _held(
-        self, token: UUID, ids: tuple[UUID, ...]
+        self, token: UUID, ids: tuple[UUID, ...], now: datetime
     ) -> list[tuple[OutboxEvent, Delivery]]:
+        """Return the undelivered events among ``ids`` that ``token`` leases now.
+
+        An expired lease holds nothing, even before another relay claims its
+        events, so a late call settles none of them.
+        """
         wanted = set(ids)
         return [
             (event, delivery)
             for event, delivery in self._undelivered()
-            if event.event_id in wanted and delivery.lease_token == token
+            if event.event_id in wanted
+            and delivery.lease_token == token
+            and _lease_live(delivery, now)
         ]
 
     def _delivery(self, event: OutboxEvent) -> Delivery:

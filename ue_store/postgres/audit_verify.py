@@ -1,9 +1,10 @@
 """Recompute the audit hash chains stored in PostgreSQL.
 
 Every read is a keyset query of at most ``chunk_size`` rows, so memory stays
-bounded whatever the size of the table. Each query runs on its own, outside
-a transaction: records appended while the check runs extend the chain past
-the part already read, which the check then reads or leaves for next time.
+bounded whatever the size of the table. Each query runs in its own short
+cross-tenant transaction (``tenancy.cross_tenant``): records appended while
+the check runs extend the chain past the part already read, which the check
+then reads or leaves for next time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from ue_store.domain.audit_chain import ChainBreak, ChainVerifier
 from ue_store.domain.entities import AuditRecord
 
 from . import convert
+from .tenancy import cross_tenant
+
+REASON: Final = "audit chain verification"
 
 #: Records read per query unless the caller chooses otherwise.
 DEFAULT_CHUNK_SIZE: Final = 1000
@@ -50,7 +54,8 @@ def audit_tenant_ids(using: str) -> Iterator[UUID]:
     last: UUID | None = None
     while True:
         page = rows if last is None else rows.filter(tenant_id__gt=last)
-        found = page.values_list("tenant_id", flat=True).first()
+        with cross_tenant(using, REASON):
+            found = page.values_list("tenant_id", flat=True).first()
         if found is None:
             return
         yield found
@@ -59,13 +64,14 @@ def audit_tenant_ids(using: str) -> Iterator[UUID]:
 
 def head_position(using: str, tenant_id: UUID) -> int:
     """Return the highest position stored for the tenant, 0 when it has none."""
-    found = (
-        models.AuditRecord._default_manager.using(using)
-        .filter(tenant_id=tenant_id)
-        .order_by("-position")
-        .values_list("position", flat=True)
-        .first()
-    )
+    with cross_tenant(using, REASON):
+        found = (
+            models.AuditRecord._default_manager.using(using)
+            .filter(tenant_id=tenant_id)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
     return 0 if found is None else found
 
 
@@ -76,9 +82,12 @@ def chain_records(
     rows = models.AuditRecord._default_manager.using(using).filter(tenant_id=tenant_id)
     last_position = 0
     while True:
-        chunk = list(
-            rows.filter(position__gt=last_position).order_by("position")[:chunk_size]
-        )
+        with cross_tenant(using, REASON):
+            chunk = list(
+                rows.filter(position__gt=last_position).order_by("position")[
+                    :chunk_size
+                ]
+            )
         for row in chunk:
             yield convert.audit_record(row)
         if len(chunk) < chunk_size:

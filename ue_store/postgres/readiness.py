@@ -20,6 +20,8 @@ from ue_store.domain.errors import UeStoreError
 from ue_store.domain.relay import DEFAULT_STALL_AFTER, relay_warnings
 
 from .relay import PostgresRelay
+from .role_check import CHECK_NAME as ROLE_CHECK_NAME
+from .role_check import check_runtime_role
 
 APP_LABEL = "ue_store"
 
@@ -53,10 +55,12 @@ def check_readiness(
     clock: Callable[[], datetime] = _utc_now,
     stall_after: timedelta = DEFAULT_STALL_AFTER,
 ) -> Readiness:
-    """Check the database connection and the migration state; never raises.
+    """Check the connection, the migration state and the role; never raises.
 
-    When the store is ready, the outbox figures add warnings for dead
-    letters and for an undelivered event older than ``stall_after``.
+    The role check (``role_check``) reports a runtime role that row-level
+    security does not bind as not ready. When the store is ready, the
+    outbox figures add warnings for dead letters and for an undelivered
+    event older than ``stall_after``.
     """
     try:
         with connections[using].cursor() as cursor:
@@ -76,10 +80,15 @@ def check_readiness(
                     ok=False,
                     reason="not checked because the database is unreachable",
                 ),
+                ReadinessCheck(
+                    name=ROLE_CHECK_NAME,
+                    ok=False,
+                    reason="not checked because the database is unreachable",
+                ),
             )
         )
     database = ReadinessCheck(name="database", ok=True, reason="database reachable")
-    checks = (database, _migrations_check(using))
+    checks = (database, _migrations_check(using), check_runtime_role(using))
     if not all(check.ok for check in checks):
         return Readiness(checks=checks)
     return Readiness(

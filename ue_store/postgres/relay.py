@@ -1,6 +1,8 @@
 """The outbox relay operations of the PostgreSQL store.
 
-Each operation runs in its own transaction. A claim picks rows with
+Each operation runs in its own cross-tenant transaction
+(``tenancy.cross_tenant``), which row-level security lets read every
+tenant's outbox and update or delete its events. A claim picks rows with
 ``FOR UPDATE SKIP LOCKED``, so concurrent relays skip each other's rows
 instead of waiting, and leases them in the same transaction. Every later
 call matches rows by the claim's lease token, so a relay that lost its lease
@@ -16,13 +18,12 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db import DatabaseError, connections, models, transaction
+from django.db import models
 from django.db.models.functions import Greatest
 
 from ue_store import models as tables
 from ue_store.domain import relay as relay_rules
 from ue_store.domain import rules
-from ue_store.domain.errors import UeStoreError
 from ue_store.domain.relay import (
     DEFAULT_RETRY_POLICY,
     Claim,
@@ -35,10 +36,7 @@ from ue_store.domain.relay import (
 )
 
 from . import convert
-from .errors import translate
-
-#: Attribute that PostgresStore sets on a connection while a unit is open.
-UNIT_OPEN_FLAG = "_ue_store_unit_open"
+from .tenancy import cross_tenant
 
 
 class PostgresRelay:
@@ -90,7 +88,7 @@ class PostgresRelay:
         ids = relay_rules.check_event_ids(event_ids)
         now = self._clock()
         with self._transaction():
-            held = self._held(token, ids).filter(lease_expires_at__gt=now)
+            held = self._held(token, ids, now)
             rows = dict(held.values_list("sequence", "event_id"))
             self._rows().filter(sequence__in=rows).update(
                 delivered_at=now, lease_token=None, lease_expires_at=None
@@ -111,7 +109,9 @@ class PostgresRelay:
         dead: list[UUID] = []
         with self._transaction():
             rows = list(
-                self._held(token, ids).values_list("sequence", "event_id", "attempts")
+                self._held(token, ids, now).values_list(
+                    "sequence", "event_id", "attempts"
+                )
             )
             by_attempts: dict[int, list[int]] = defaultdict(list)
             for sequence, event_id, attempts in rows:
@@ -135,8 +135,10 @@ class PostgresRelay:
 
     def release(self, token: UUID, event_ids: Iterable[UUID]) -> Settlement:
         ids = relay_rules.check_event_ids(event_ids)
+        now = self._clock()
         with self._transaction():
-            rows = dict(self._held(token, ids).values_list("sequence", "event_id"))
+            held = self._held(token, ids, now)
+            rows = dict(held.values_list("sequence", "event_id"))
             self._rows().filter(sequence__in=rows).update(
                 lease_token=None,
                 lease_expires_at=None,
@@ -204,30 +206,31 @@ class PostgresRelay:
         return tables.OutboxEvent._default_manager.using(self._using)
 
     def _held(
-        self, token: UUID, ids: tuple[UUID, ...]
+        self, token: UUID, ids: tuple[UUID, ...], now: datetime
     ) -> models.QuerySet[tables.OutboxEvent]:
-        """Lock the undelivered rows among ``ids`` that ``token`` leases."""
+        """Lock the undelivered rows among ``ids`` that ``token`` leases at ``now``.
+
+        An expired lease holds nothing, even before another relay claims its
+        rows, so a late call settles none of them.
+        """
         checked = relay_rules.check_token(token)
         return (
             self._rows()
             .select_for_update()
-            .filter(lease_token=checked, event_id__in=ids, delivered_at__isnull=True)
+            .filter(
+                lease_token=checked,
+                lease_expires_at__gt=now,
+                event_id__in=ids,
+                delivered_at__isnull=True,
+            )
         )
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        connection = connections[self._using]
-        if getattr(connection, UNIT_OPEN_FLAG, False):
-            # The relay spans tenants and must not join a tenant's transaction.
-            raise UeStoreError(
-                "relay operations can't run inside a unit of work; "
-                "call them after the unit ends"
-            )
-        try:
-            with transaction.atomic(using=self._using):
-                yield
-        except DatabaseError as error:
-            raise translate(error) from None
+        # The relay spans tenants, so it can't join a tenant's unit of work;
+        # cross_tenant raises UeStoreError inside one.
+        with cross_tenant(self._using, "outbox relay"):
+            yield
 
 
 def _claimable(

@@ -28,12 +28,13 @@ from .profiles import PostgresProfileRepository
 from .readiness import check_readiness, read_schema_version
 from .records import PostgresAuditTrail
 from .relay import PostgresRelay
+from .tenancy import UNIT_OPEN_FLAG, bind_tenant, read_settings, restore_settings
 from .tenants import PostgresTenantRepository, find_by_slug
 
 logger = logging.getLogger(__name__)
 
 # Attributes that the store sets on Django's per-thread connection object.
-_UNIT_OPEN = "_ue_store_unit_open"
+_UNIT_OPEN = UNIT_OPEN_FLAG
 _CALLER_TRANSACTION = "_ue_store_caller_transaction"
 
 
@@ -179,6 +180,7 @@ class PostgresStore:
                 "use uow.nested() for a savepoint"
             )
         _claim_caller_transaction(connection, tenant_id)
+        joined = connection.in_atomic_block
         state = UnitState(
             using=self._using,
             tenant_id=tenant_id,
@@ -189,7 +191,12 @@ class PostgresStore:
         setattr(connection, _UNIT_OPEN, True)
         try:
             with _transaction(self._using, is_unit=True):
+                # The unit's first statement, before any savepoint of its
+                # own, so a nested savepoint that rolls back keeps it.
+                previous = _bind(self._using, tenant_id, joined=joined)
                 yield PostgresUnitOfWork(state)
+                if previous is not None:
+                    _restore(self._using, previous)
         finally:
             state.is_open = False
             setattr(connection, _UNIT_OPEN, False)
@@ -219,7 +226,10 @@ def _claim_caller_transaction(connection: BaseDatabaseWrapper, tenant_id: UUID) 
     A unit opened inside the caller's ``transaction.atomic()`` (as in the
     admin, or a view under ATOMIC_REQUESTS) runs as a savepoint of it and
     commits only with it. Such a transaction may hold units of one tenant
-    only, so that one transaction never mixes two tenants.
+    only, so that one transaction never mixes two tenants. The unit binds
+    its tenant inside its savepoint, and the caller's settings come back
+    when it ends: by the savepoint's rollback when it fails, and by
+    ``_restore`` when it succeeds.
     """
     if not connection.in_atomic_block:
         return
@@ -233,6 +243,28 @@ def _claim_caller_transaction(connection: BaseDatabaseWrapper, tenant_id: UUID) 
             "tenant; run each tenant's unit in its own transaction"
         )
     setattr(connection, _CALLER_TRANSACTION, (outermost, tenant_id))
+
+
+def _bind(using: str, tenant_id: UUID, *, joined: bool) -> tuple[str, str] | None:
+    """Bind the unit's transaction to its tenant; return the caller's settings.
+
+    A unit that joined a caller's transaction returns the settings to
+    restore when it ends, so that its tenant lasts exactly as long as the
+    unit. A standalone unit returns None: its transaction ends with it.
+    """
+    try:
+        previous = read_settings(using) if joined else None
+        bind_tenant(using, tenant_id)
+    except DatabaseError as error:
+        raise translate(error) from None
+    return previous
+
+
+def _restore(using: str, settings: tuple[str, str]) -> None:
+    try:
+        restore_settings(using, settings)
+    except DatabaseError as error:
+        raise translate(error) from None
 
 
 @contextmanager

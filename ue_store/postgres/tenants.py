@@ -14,6 +14,7 @@ from ue_store.domain.protocol import UNSET, Unset
 from . import convert
 from .base import Repository
 from .errors import translate
+from .tenancy import cross_tenant
 
 ENTITY = "tenant account"
 
@@ -95,11 +96,16 @@ class PostgresTenantRepository(Repository):
 
 
 def find_by_slug(using: str, slug: str) -> TenantAccount:
-    """Return the tenant with a valid slug, or raise NotFound."""
+    """Return the tenant with a valid slug, or raise NotFound.
+
+    Resolving a slug reads across tenants, so it runs in ``cross_tenant``
+    and raises UeStoreError inside a unit of work.
+    """
     checked = rules.check_slug(slug)
     try:
-        manager = models.TenantAccount._default_manager.using(using)
-        row = manager.filter(slug=checked).first()
+        with cross_tenant(using, "tenant lookup by slug"):
+            manager = models.TenantAccount._default_manager.using(using)
+            row = manager.filter(slug=checked).first()
     except DatabaseError as error:
         raise translate(error) from None
     if row is None:

@@ -225,6 +225,15 @@ class RelayRunner:
         )
         self.stats.failed += len(outcome.accepted)
         self.stats.dead_lettered += len(outcome.dead_lettered)
+        if outcome.rejected:
+            logger.warning(
+                "relay %s lost the lease of %d failed event(s) before recording "
+                "the failure; they are due again without backoff: %s",
+                self._options.name,
+                len(outcome.rejected),
+                ", ".join(str(event_id) for event_id in outcome.rejected),
+                extra={"action": "relay.fail_rejected", "relay": self._options.name},
+            )
         for event_id in outcome.dead_lettered:
             logger.error(
                 "relay %s dead-lettered event %s after %d attempts: %s",

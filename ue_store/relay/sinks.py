@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,6 +95,30 @@ class JsonlSink:
             os.close(descriptor)
 
 
+def redact_url(url: str) -> str:
+    """Return ``url`` with its userinfo, query string and fragment as ``***``.
+
+    Credentials in a sink URL sit in the userinfo (``user:password@``) or in
+    the query string (``?token=...``), and the result goes to logs. The path
+    is kept, so a secret in the path still shows.
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<invalid URL>"
+    _, at, host = parts.netloc.rpartition("@")
+    netloc = f"***@{host}" if at else host
+    return urllib.parse.urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            parts.path,
+            "***" if parts.query else "",
+            "***" if parts.fragment else "",
+        )
+    )
+
+
 class HttpSink:
     """POST each batch as ``{"events": [...]}``; any 2xx status accepts it."""
 
@@ -101,7 +126,7 @@ class HttpSink:
         self._url = url
 
     def describe(self) -> str:
-        return self._url
+        return redact_url(self._url)
 
     def deliver(self, batch: Sequence[ClaimedEvent]) -> None:
         body = json.dumps(
@@ -148,6 +173,7 @@ def parse_sink(spec: str) -> Sink:
     """Build a sink from ``jsonl:PATH``, ``http://HOST:PORT/PATH`` or ``stdout``.
 
     Raises ValueError naming the accepted forms when ``spec`` is none of them.
+    The message leaves ``spec`` out, because it may contain credentials.
     """
     if spec == "stdout":
         return StdoutSink()
@@ -155,6 +181,4 @@ def parse_sink(spec: str) -> Sink:
         return JsonlSink(Path(spec[len("jsonl:") :]))
     if spec.startswith(("http://", "https://")):
         return HttpSink(spec)
-    raise ValueError(
-        f"invalid sink {spec!r}: use jsonl:PATH, http://HOST:PORT/PATH or stdout"
-    )
+    raise ValueError("invalid sink: use jsonl:PATH, http://HOST:PORT/PATH or stdout")

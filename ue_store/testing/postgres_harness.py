@@ -30,11 +30,14 @@ class PostgresHarness:
     """A PostgresStore on a TickingClock, with the test hooks it needs.
 
     The schema hooks edit ``django_migrations`` rows and restore them on
-    exit; the tables themselves stay as they are.
+    exit; the tables themselves stay as they are. The runtime role may only
+    read that table, so the hooks run on ``schema_using``, an alias of the
+    same database that connects as the migration role (default: ``using``).
     """
 
-    def __init__(self, using: str = "default") -> None:
+    def __init__(self, using: str = "default", schema_using: str | None = None) -> None:
         self._using = using
+        self._schema_using = schema_using or using
         self._clock = TickingClock()
         self._store = PostgresStore(using=using, clock=self._clock)
 
@@ -54,7 +57,7 @@ class PostgresHarness:
     @contextmanager
     def schema_pending(self) -> Iterator[None]:
         """Remove the latest ue_store migration row, and put it back on exit."""
-        with connections[self._using].cursor() as cursor:
+        with connections[self._schema_using].cursor() as cursor:
             cursor.execute(
                 "DELETE FROM django_migrations WHERE id = ("
                 " SELECT id FROM django_migrations WHERE app = %s"
@@ -66,7 +69,7 @@ class PostgresHarness:
         try:
             yield
         finally:
-            with connections[self._using].cursor() as cursor:
+            with connections[self._schema_using].cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO django_migrations (app, name, applied)"
                     " VALUES (%s, %s, %s)",
@@ -76,7 +79,7 @@ class PostgresHarness:
     @contextmanager
     def schema_ahead(self) -> Iterator[None]:
         """Record a ue_store migration this code does not know, until exit."""
-        with connections[self._using].cursor() as cursor:
+        with connections[self._schema_using].cursor() as cursor:
             cursor.execute(
                 "INSERT INTO django_migrations (app, name, applied)"
                 " VALUES (%s, %s, %s)",
@@ -85,7 +88,7 @@ class PostgresHarness:
         try:
             yield
         finally:
-            with connections[self._using].cursor() as cursor:
+            with connections[self._schema_using].cursor() as cursor:
                 cursor.execute(
                     "DELETE FROM django_migrations WHERE app = %s AND name = %s",
                     [APP_LABEL, NEWER_MIGRATION],

@@ -15,6 +15,7 @@ from ue_store.domain.errors import UeStoreError
 from ue_store.domain.relay import DEFAULT_STALL_AFTER
 from ue_store.postgres import PostgresStore
 from ue_store.postgres.readiness import check_readiness, read_schema_version
+from ue_store.postgres.tenancy import cross_tenant
 
 
 class Command(BaseCommand):
@@ -95,7 +96,7 @@ def outbox_figures(using: str) -> dict[str, Any] | None:
 
 
 def count_rows(using: str) -> dict[str, int] | None:
-    """Count the rows of every ue_store model in one statement."""
+    """Count the rows of every ue_store model in one cross-tenant statement."""
     connection = connections[using]
     models = list(apps.get_app_config("ue_store").get_models())
     if not models:
@@ -106,10 +107,10 @@ def count_rows(using: str) -> dict[str, int] | None:
     ]
     labels = [str(model._meta.verbose_name_plural) for model in models]
     try:
-        with connection.cursor() as cursor:
+        with cross_tenant(using, "status row counts"), connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(selects), labels)
             rows = cursor.fetchall()
-    except DatabaseError:
+    except (DatabaseError, UeStoreError):
         return None
     return {str(label): int(count) for label, count in rows}
 

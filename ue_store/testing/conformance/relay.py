@@ -117,6 +117,35 @@ class RelayContract:
         assert stored.delivered_at is not None
         assert claimed_ids(relay)[1] == []
 
+    def test_relay__fail_and_release_fenced_by_expiry(
+        self, harness: StoreHarness, store: Store, tenant_id: UUID
+    ) -> None:
+        relay = store.relay()
+        settle(relay)
+        failed = enqueue(store, tenant_id, "inv-1")
+        released = enqueue(store, tenant_id, "inv-2")
+        stale = relay.claim(owner="relay-a", limit=10, lease_for=LEASE)
+        harness.clock.advance(LEASE)
+
+        late_fail = relay.fail(
+            stale.lease.token, [failed.event_id], error="timed out", policy=POLICY
+        )
+        late_release = relay.release(stale.lease.token, [released.event_id])
+        fresh = relay.claim(owner="relay-b", limit=10, lease_for=LEASE)
+
+        assert late_fail.rejected == (failed.event_id,)
+        assert late_fail.accepted == ()
+        assert late_release.rejected == (released.event_id,)
+        assert late_release.accepted == ()
+        # Neither late call changed the events: no backoff, no error text,
+        # and the released event's attempt still counts.
+        claimed = {c.event.event_id: c for c in fresh.events}
+        assert sorted(claimed) == sorted([failed.event_id, released.event_id])
+        assert claimed[failed.event_id].attempt == 2
+        assert claimed[failed.event_id].last_error is None
+        assert claimed[released.event_id].attempt == 2
+        relay.acknowledge(fresh.lease.token, list(claimed))
+
     def test_relay__restart_fences_old_process(
         self, store: Store, tenant_id: UUID
     ) -> None:
