@@ -2,7 +2,7 @@
 
 Each function checks all of its inputs before a store writes anything, and
 returns them in canonical form. Arguments left as UNSET are not returned, so
-an update dictionary holds exactly the fields the caller passed.
+an update dictionary contains exactly the fields the caller passed.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ AGGREGATE_ID_MAX_LENGTH: Final = 80
 IDEMPOTENCY_KEY_MAX_LENGTH: Final = 255
 #: Maximum events per claim and per purge batch.
 BATCH_MAX_SIZE: Final = 1000
-#: Longest lease a claim may take.
+#: Maximum lease duration a claim may take.
 LEASE_MAX_DURATION: Final = timedelta(hours=1)
 #: Age of the oldest undelivered event above which readiness warns.
 DEFAULT_STALL_AFTER: Final = timedelta(minutes=15)
@@ -65,7 +65,7 @@ _BACKOFF_MAX_EXPONENT: Final = 30
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RetryPolicy:
-    """How failed deliveries are retried.
+    """Retry schedule of failed deliveries.
 
     Attributes:
         max_attempts: Attempts after which ``fail`` dead-letters an event.
@@ -130,7 +130,7 @@ class Claim:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settlement:
-    """Which events an acknowledge, fail or release call changed.
+    """Outcome of an acknowledge, fail or release call, event by event.
 
     ``rejected`` lists the event ids that the lease no longer held (expired,
     released, claimed by another relay, or already settled), so the call
