@@ -58,7 +58,11 @@ def _database(url: str) -> dict[str, object]:
     # Safe behind a transaction-mode pooler such as PgBouncer: psycopg
     # prepares no server-side statement that a later transaction could miss
     # on another server connection. ue_store sets no session-level setting.
-    options: dict[str, object] = {"prepare_threshold": None}
+    # Keep what the URL's query string set (sslmode, sslrootcert, passfile,
+    # service), and add the pooler-safe defaults next to it.
+    from_url = config.get("OPTIONS")
+    options: dict[str, object] = dict(from_url) if isinstance(from_url, dict) else {}
+    options["prepare_threshold"] = None
     if env.bool("DATABASE_POOL", default=False):
         # Django's psycopg pool; it rejects a non-zero CONN_MAX_AGE.
         options["pool"] = True
