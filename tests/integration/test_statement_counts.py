@@ -1,11 +1,11 @@
 """Pinned SQL statement counts: each operation runs a fixed number of statements.
 
 A write runs SAVEPOINT, the tenant's audit chain lock, its reads and writes,
-a SELECT of the chain head and one INSERT each for the audit record and the
-outbox event, and RELEASE SAVEPOINT. A list is one SELECT
-whatever the number of rows. The counts start inside an open unit; the one
-statement that opening a unit runs, its tenant binding, is pinned in
-test_tenant_binding.py.
+a SELECT of the chain head (only for the unit's first change) and one INSERT
+each for the audit record and the outbox event, and RELEASE SAVEPOINT. A
+list is one SELECT whatever the number of rows. The counts start inside an
+open unit; the one statement that opening a unit runs, its tenant binding,
+is pinned in test_tenant_binding.py.
 """
 
 from __future__ import annotations
@@ -178,3 +178,22 @@ def test_write__counts_do_not_grow(store: PostgresStore) -> None:
     # SAVEPOINT, chain lock, INSERT membership, SELECT chain head, INSERT
     # audit, INSERT outbox, RELEASE.
     assert small[3] == 7
+
+
+def test_chain_head__read_once_per_unit(store: PostgresStore, tenant_id: UUID) -> None:
+    connection = connections[store.using]
+    with store.unit_of_work(tenant_id, actor=ACTOR) as uow:
+        with CaptureQueriesContext(connection) as first:
+            uow.users.create(display_name="First Example")
+        with CaptureQueriesContext(connection) as second:
+            uow.users.create(display_name="Second Example")
+        with pytest.raises(RuntimeError), uow.nested() as inner:
+            inner.users.create(display_name="Undone Example")
+            raise RuntimeError("roll the savepoint back")
+        with CaptureQueriesContext(connection) as after_rollback:
+            uow.users.create(display_name="Third Example")
+        positions = [record.position for record in uow.audit.list().items]
+
+    assert len(second) == len(first) - 1
+    assert len(after_rollback) == len(first)
+    assert positions[-3:] == [positions[-3], positions[-3] + 1, positions[-3] + 2]

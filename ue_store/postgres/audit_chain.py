@@ -55,9 +55,21 @@ def lock_chain(using: str, tenant_id: UUID) -> None:
         )
 
 
+def read_head(using: str, tenant_id: UUID) -> tuple[int, str] | None:
+    """Return the position and hash of the tenant's last audit record."""
+    return (
+        models.AuditRecord._default_manager.using(using)
+        .filter(tenant_id=tenant_id)
+        .order_by("-position")
+        .values_list("position", "record_hash")
+        .first()
+    )
+
+
 def append(
     using: str,
     *,
+    head: tuple[int, str] | None,
     tenant_id: UUID,
     occurred_at: datetime,
     actor: str,
@@ -73,14 +85,14 @@ def append(
     current transaction; ``Repository._writing`` takes it for every write.
     Without the lock, two units could read the same head, and the unique
     key on (tenant_id, position) would reject the second of them.
+
+    ``head`` is the position and hash this unit appended last, or None to
+    read the head from the table. Inside one long transaction the planner's
+    statistics lag behind, and the read can cost a scan of every record of
+    the tenant, so a unit reads it once and then carries it.
     """
-    head = (
-        models.AuditRecord._default_manager.using(using)
-        .filter(tenant_id=tenant_id)
-        .order_by("-position")
-        .values_list("position", "record_hash")
-        .first()
-    )
+    if head is None:
+        head = read_head(using, tenant_id)
     if head is None:
         position, previous_hash = 1, audit_chain.GENESIS_HASH
     else:

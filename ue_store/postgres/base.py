@@ -43,6 +43,10 @@ class UnitState:
     clock: Callable[[], datetime]
     is_open: bool = True
     thread_id: int = field(default_factory=threading.get_ident)
+    #: Position and hash of the tenant's audit chain head, known since this
+    #: unit last appended. Valid while the unit holds the chain lock; cleared
+    #: whenever a savepoint rolls back, because its appends are gone too.
+    chain_head: tuple[int, str] | None = None
 
     def ensure_open(self) -> None:
         if not self.is_open:
@@ -112,7 +116,7 @@ class Repository:
         """
         self._unit.ensure_open()
         try:
-            with transaction.atomic(using=self._unit.using):
+            with self._savepoint():
                 audit_chain.lock_chain(self._unit.using, self._tenant_id)
                 yield
         except IntegrityError as error:
@@ -120,6 +124,16 @@ class Repository:
             raise failure from None
         except DatabaseError as error:
             raise translate(error) from None
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """Run the body in a savepoint; forget the chain head if it rolls back."""
+        try:
+            with transaction.atomic(using=self._unit.using):
+                yield
+        except BaseException:
+            self._unit.chain_head = None
+            raise
 
     def _explain(
         self,
@@ -237,8 +251,9 @@ class Repository:
         The record extends the tenant's hash chain.
         """
         unit = self._unit
-        audit_chain.append(
+        row = audit_chain.append(
             unit.using,
+            head=unit.chain_head,
             tenant_id=unit.tenant_id,
             occurred_at=now,
             actor=unit.actor,
@@ -248,6 +263,7 @@ class Repository:
             correlation_id=unit.correlation_id,
             details=details,
         )
+        unit.chain_head = (row.position, row.record_hash)
 
 
 def optional_uuid(field: str, value: object) -> UUID | None:

@@ -119,8 +119,13 @@ class PostgresUnitOfWork:
         Yields this same unit, which stays usable after the savepoint ends.
         """
         self._state.ensure_open()
-        with _transaction(self._state.using, is_unit=False):
-            yield self
+        try:
+            with _transaction(self._state.using, is_unit=False):
+                yield self
+        except BaseException:
+            # The savepoint took its audit appends with it.
+            self._state.chain_head = None
+            raise
 
 
 class PostgresStore:
