@@ -2,8 +2,8 @@
 
 They write rows straight through the ORM, bypassing the store, so tests can
 set up data the store would refuse. Every tenant-scoped factory puts its
-references in the row's own tenant unless told otherwise. Each row is
-inserted in a transaction bound to its tenant, as row-level security
+references in the row's own tenant unless a test passes another one. Each
+row is inserted in a transaction bound to its tenant, as row-level security
 requires of the runtime role.
 """
 

@@ -22,7 +22,7 @@ def make_dead_letter(tenant: models.TenantAccount) -> models.OutboxEvent:
     row = models.OutboxEvent.objects.filter(tenant=tenant).order_by("sequence")[0]
     row.dead_lettered_at = timezone.now()
     row.attempts = 10
-    row.last_error = "HTTP sink answered status 500"
+    row.last_error = "HTTP sink returned status 500"
     row.save()
     return row
 

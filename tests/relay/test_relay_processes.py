@@ -133,7 +133,7 @@ def test_failing_sink__backoff_then_delivery(tmp_path: Path, tenant_id: UUID) ->
     assert accepted == {str(row.event_id) for row in seeded} | tenant_event_ids()
     assert delivered_count() == 21
     assert len(retried) >= 1
-    assert {row.last_error for row in retried} == {"HTTP sink answered status 503"}
+    assert {row.last_error for row in retried} == {"HTTP sink returned status 503"}
     assert all(row.available_at > row.created_at for row in retried)
     assert "sink rejected" in relay.log()
 
@@ -172,7 +172,7 @@ def test_poison_event__dead_lettered_rest_flows(
     assert code == 0, relay.log()
     assert poison.dead_lettered_at is not None
     assert poison.attempts == 3
-    assert poison.last_error == "HTTP sink answered status 500"
+    assert poison.last_error == "HTTP sink returned status 500"
     assert blocked.delivered_at is None
     healthy = {str(row.event_id) for row in seeded[1:29]}
     assert accepted == healthy | tenant_event_ids()

@@ -96,7 +96,7 @@ def describe(
     """Describe a change to ``record``; ``verb`` is such as created or updated.
 
     ``changed`` names the fields an update changed; ``sensitive`` marks a
-    profile value whose attribute holds personal data, so the payload leaves
+    profile value whose attribute contains personal data, so the payload leaves
     the value out.
     """
     target_type, safe_fields = _TARGETS[type(record)]

@@ -193,7 +193,7 @@ def _parse_clients(check: Checker, realm: Mapping[str, Any], plan: RealmPlan) ->
         seen[client_id] = path
         name = check.optional_string(client, "name", path)
         # "${client_account}" and the like are message keys of Keycloak's
-        # admin console, not names, so the client id stands in for them.
+        # admin console, not names, so the client id replaces them.
         if name is None or not name.strip() or name.startswith("${"):
             name = client_id
         plan.clients.append(

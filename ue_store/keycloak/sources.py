@@ -1,8 +1,8 @@
 """Finding the realms in the paths given, and reading their parts.
 
 A realm can come from a single-realm file, from one element of a file that
-holds a JSON array of realms, or from a ``kc.sh export --dir`` folder, where
-``<realm>-realm.json`` holds the realm and ``<realm>-users-N.json`` files
+contains a JSON array of realms, or from a ``kc.sh export --dir`` folder, where
+``<realm>-realm.json`` contains the realm and ``<realm>-users-N.json`` files
 hold ``{"realm": ..., "users": [...]}``. Parts are grouped by realm name, so
 a users file given next to its realm file joins that realm.
 """
@@ -34,7 +34,7 @@ ScanCallback = Callable[[str, str, Any], None]
 
 @dataclass(slots=True)
 class RealmPart:
-    """One file, or one element of a realm array, that holds part of a realm.
+    """One file, or one element of a realm array, that contains part of a realm.
 
     ``array_index`` is None for a file whose top level is a realm object.
     """
@@ -72,7 +72,7 @@ def _parts_of(path: Path) -> Iterator[tuple[str, RealmPart]]:
             raise KeycloakImportError(
                 path,
                 "$",
-                "the folder holds no <realm>-realm.json or <realm>-users-N.json file",
+                "the folder has no <realm>-realm.json or <realm>-users-N.json file",
             )
         for file in files:
             yield _object_realm_name(file), RealmPart(file)

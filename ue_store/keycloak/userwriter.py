@@ -120,8 +120,8 @@ class UserWriter:
         self, account: Account, record: UserRecord, entity: str
     ) -> Account:
         wanted = _account_status(record.enabled)
-        # A locked account stays locked while the export says enabled: the
-        # lock is the store's own state, which Keycloak does not export.
+        # A locked account stays locked when the export marks it enabled,
+        # because the lock is the store's own state and Keycloak doesn't export it.
         keep = account.status is AccountStatus.LOCKED and record.enabled
         if keep or account.status is wanted:
             self.summary.count(entity, "unchanged")

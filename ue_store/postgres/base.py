@@ -34,7 +34,7 @@ R = TypeVar("R")
 
 @dataclass(slots=True)
 class UnitState:
-    """What every repository of one unit of work shares."""
+    """State shared by every repository of one unit of work."""
 
     using: str
     tenant_id: UUID

@@ -244,7 +244,7 @@ def _claim_caller_transaction(connection: BaseDatabaseWrapper, tenant_id: UUID) 
     claimed = getattr(connection, _CALLER_TRANSACTION, None)
     if claimed is not None and claimed[0] is outermost and claimed[1] != tenant_id:
         raise UeStoreError(
-            "the caller's transaction already holds a unit of work of another "
+            "the caller's transaction already contains a unit of work of another "
             "tenant; run each tenant's unit in its own transaction"
         )
     setattr(connection, _CALLER_TRANSACTION, (outermost, tenant_id))

@@ -24,7 +24,7 @@ logger = logging.getLogger("ue_store.relay")
 
 #: Upper bound of the wait between reconnection attempts, in seconds.
 RECONNECT_MAX_DELAY = 30.0
-#: Longest single blocking wait, so a stop request is seen within a second.
+#: Maximum single blocking wait, so a stop request is seen within a second.
 WAIT_SLICE_SECONDS = 1.0
 #: How often a long-running relay purges delivered events.
 PURGE_INTERVAL = timedelta(hours=1)
@@ -47,7 +47,7 @@ class RelayOptions:
         batch_size: Events claimed and delivered together.
         lease_for: How long a claim holds its events.
         policy: Backoff and maximum attempts of failed deliveries.
-        poll_interval: Longest wait without a notification before the next
+        poll_interval: Maximum wait without a notification before the next
             claim, which also picks up events whose backoff ended.
         retention: Delivered events older than this are purged.
     """

@@ -142,14 +142,14 @@ class HttpSink:
             with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as reply:
                 status = reply.status
         except urllib.error.HTTPError as error:
-            raise SinkError(f"HTTP sink answered status {error.code}") from None
+            raise SinkError(f"HTTP sink returned status {error.code}") from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise SinkError(
                 f"HTTP sink unreachable ({type(reason).__name__})"
             ) from None
         if not 200 <= status < 300:
-            raise SinkError(f"HTTP sink answered status {status}")
+            raise SinkError(f"HTTP sink returned status {status}")
 
 
 class StdoutSink:

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             "--lease-seconds",
             type=float,
             default=60.0,
-            help="seconds a claim holds its events (default: 60)",
+            help="lease duration of each claim, in seconds (default: 60)",
         )
         parser.add_argument(
             "--max-attempts",
@@ -66,13 +66,13 @@ class Command(BaseCommand):
             "--retry-max-seconds",
             type=float,
             default=600.0,
-            help="longest backoff between attempts, in seconds (default: 600)",
+            help="maximum backoff between attempts, in seconds (default: 600)",
         )
         parser.add_argument(
             "--poll-seconds",
             type=float,
             default=5.0,
-            help="longest wait without a notification, in seconds (default: 5)",
+            help="maximum wait without a notification, in seconds (default: 5)",
         )
         parser.add_argument(
             "--retention-days",
