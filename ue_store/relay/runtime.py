@@ -128,6 +128,10 @@ class RelayRunner:
                 if claimed:
                     continue
                 if once and self._drained():
+                    # A lease can expire between the empty claim and the
+                    # counts, so claim once more before leaving its events.
+                    if self._deliver_one_batch():
+                        continue
                     break
                 self._wait()
             except StoreUnavailable as error:
